@@ -1,0 +1,363 @@
+#pragma once
+// Reading a member's YAML configuration file into option values with their file:line:col, and
+// every problem of the file as a diagnostic (syntax, unknown or misplaced keys, duplicates, wrong
+// types, YAML 1.1 traps, durations without unit, removed and legacy keys).
+
+#include <eg/diagnostic_catalogue.hpp>
+#include <eg/effective_config.hpp>
+#include <eg/option_value.hpp>
+#include <eg/server_options.hpp>
+#include <eg/suggest.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace eg::config {
+
+struct file_value {
+    const option_spec* spec;
+    option_value value;
+    value_source source;
+};
+
+using file_values = std::vector<file_value>;
+
+namespace detail {
+
+class config_file_reader {
+public:
+    config_file_reader(std::string display_path, diag::diagnostics& out)
+        : path_(std::move(display_path)), out_(out) {}
+
+    file_values read(const YAML::Node& root) {
+        if (root.IsNull()) return {};
+        if (!root.IsMap()) {
+            report(
+                diag::code("not-a-mapping"), "", root,
+                "the configuration file must be a mapping of keys, but it is a " + node_kind(root),
+                "write one `key: value` per line, e.g. `name: machine-1`");
+            return {};
+        }
+        read_section(root, "");
+        return std::move(values_);
+    }
+
+    diag::file_location place(const YAML::Node& node) const {
+        return {path_, node.Mark().line + 1, node.Mark().column + 1};
+    }
+
+private:
+    static std::string node_kind(const YAML::Node& node) {
+        switch (node.Type()) {
+            case YAML::NodeType::Sequence:
+                return "list";
+            case YAML::NodeType::Map:
+                return "mapping";
+            case YAML::NodeType::Null:
+                return "null";
+            default:
+                return "scalar";
+        }
+    }
+
+    void report(const diag::code_info& code, std::string path, const YAML::Node& at,
+                std::string message, std::string hint = {}) {
+        out_.add(diag::make(code, std::move(path), place(at), std::move(message), std::move(hint)));
+    }
+
+    // Flags the second and later occurrences of a key in one mapping; returns false for them.
+    bool first_occurrence(const YAML::Node& key,
+                          std::vector<std::pair<std::string, YAML::Node>>& seen,
+                          const std::string& path) {
+        const auto text = key.Scalar();
+        for (const auto& [k, first] : seen)
+            if (k == text) {
+                report(diag::code("duplicate-key"), path, key,
+                       "key '" + text + "' is given twice; the first is at line " +
+                           std::to_string(first.Mark().line + 1),
+                       "keep one of them; YAML readers silently use only one");
+                return false;
+            }
+        seen.emplace_back(text, key);
+        return true;
+    }
+
+    static std::vector<std::string> keys_in(std::string_view section) {
+        std::vector<std::string> keys;
+        if (section.empty()) keys.emplace_back("cluster");
+        for (const auto* spec : all_options)
+            if (spec->in_file() && spec->yaml_section() == section && !spec->removed)
+                keys.emplace_back(spec->yaml_key());
+        return keys;
+    }
+
+    static const option_spec* find(std::string_view section, std::string_view key) {
+        for (const auto* spec : all_options)
+            if (spec->in_file() && spec->yaml_section() == section && spec->yaml_key() == key)
+                return spec;
+        return nullptr;
+    }
+
+    void read_section(const YAML::Node& map, std::string_view section) {
+        std::vector<std::pair<std::string, YAML::Node>> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
+            const std::string prefix = section.empty() ? "" : std::string(section) + ".";
+            if (!key.IsScalar()) {
+                report(diag::code("wrong-type"), std::string(section), key,
+                       "a key must be a plain word, not a " + node_kind(key));
+                continue;
+            }
+            const std::string name = key.Scalar();
+            if (!first_occurrence(key, seen, prefix + name)) continue;
+            if (section.empty() && name == "cluster") {
+                if (value.IsNull()) continue;
+                if (!value.IsMap()) {
+                    report(diag::code("wrong-type"), "cluster", value,
+                           "'cluster' must be a mapping, but it is a " + node_kind(value),
+                           "indent the cluster keys under `cluster:`");
+                    continue;
+                }
+                read_section(value, "cluster");
+                continue;
+            }
+            if (const auto* spec = find(section, name)) {
+                read_option(*spec, key, value);
+                continue;
+            }
+            explain_unknown(section, name, key);
+        }
+    }
+
+    void explain_unknown(std::string_view section, const std::string& name, const YAML::Node& key) {
+        const std::string path = section.empty() ? name : std::string(section) + "." + name;
+        for (const auto* spec : all_options) {
+            for (auto legacy : spec->legacy_keys)
+                if (!legacy.empty() && legacy == name) {
+                    report(diag::code("legacy-key"), path, key,
+                           "'" + name + "' is a pre-v2 key that Easegress silently ignores",
+                           "use '" + std::string(spec->yaml_path) + "' instead");
+                    return;
+                }
+        }
+        for (const auto* spec : all_options) {
+            if (spec->in_file() && spec->yaml_key() == name) {
+                const std::string where =
+                    spec->yaml_section().empty()
+                        ? "at the top level"
+                        : "under '" + std::string(spec->yaml_section()) + ":'";
+                report(diag::code("wrong-level"), path, key,
+                       "'" + name + "' belongs " + where + ", not " +
+                           (section.empty() ? std::string("at the top level")
+                                            : "under '" + std::string(section) + ":'"),
+                       "move it to '" + std::string(spec->yaml_path) + "'");
+                return;
+            }
+            if (spec->scope == option_scope::command_line && spec->flag == name) {
+                report(diag::code("command-line-only"), path, key,
+                       "'" + name + "' is command-line only and is ignored in a file",
+                       "pass " + flag_name(*spec) + " or set " + env_name(*spec) +
+                           " when you need it, and remove it from the file");
+                return;
+            }
+        }
+        report(diag::code("unknown-key"), path, key,
+               "unknown key '" + name + "'" +
+                   (section.empty() ? "" : " under '" + std::string(section) + ":'"),
+               diag::did_you_mean(name, keys_in(section)));
+    }
+
+    void read_option(const option_spec& spec, const YAML::Node& key, const YAML::Node& value) {
+        const std::string path(spec.yaml_path);
+        if (spec.removed) {
+            report(diag::code("removed-option"), path, key,
+                   "'" + std::string(spec.yaml_key()) + "' was removed and has no effect",
+                   "delete this line");
+            return;
+        }
+        if (value.IsNull()) return;  // `key:` with no value counts as absent
+        value_source source{source_kind::file, place(key), {}};
+        std::optional<option_value> parsed_value;
+        if (is_list(spec.kind))
+            parsed_value = read_list(spec, value, source);
+        else if (is_map(spec.kind))
+            parsed_value = read_map(spec, value, source);
+        else
+            parsed_value = read_scalar(spec, value);
+        if (parsed_value) values_.push_back({&spec, std::move(*parsed_value), std::move(source)});
+    }
+
+    std::optional<option_value> parse_scalar_as(const option_spec& spec, const YAML::Node& node,
+                                                const std::string& path) {
+        auto result = parse_text(spec.kind, node.Scalar());
+        if (auto* failure = std::get_if<parse_failure>(&result)) {
+            report(*failure->code, path, node,
+                   std::string(spec.yaml_key()) + ": " + failure->message, failure->hint);
+            return std::nullopt;
+        }
+        return std::get<option_value>(std::move(result));
+    }
+
+    std::optional<option_value> read_scalar(const option_spec& spec, const YAML::Node& value) {
+        const std::string path(spec.yaml_path);
+        if (!value.IsScalar()) {
+            report(diag::code("wrong-type"), path, value,
+                   std::string(spec.yaml_key()) + " expects a " +
+                       std::string(type_name(spec.kind)) + ", but the value is a " +
+                       node_kind(value));
+            return std::nullopt;
+        }
+        const bool plain = value.Tag() == "?";
+        if (spec.kind == value_kind::string && plain) {
+            const std::string& text = value.Scalar();
+            if (text == "true" || text == "True" || text == "TRUE" || text == "false" ||
+                text == "False" || text == "FALSE") {
+                report(diag::code("wrong-type"), path, value,
+                       std::string(spec.yaml_key()) + " expects a string, but " + text +
+                           " is a YAML boolean",
+                       "quote it if you mean the text: \"" + text + "\"");
+                return std::nullopt;
+            }
+            if (is_yaml11_bool(text))
+                report(diag::code("yaml11-trap"), path, value,
+                       std::string(spec.yaml_key()) + ": the unquoted " + text +
+                           " is read as the string \"" + text +
+                           "\" here, but YAML 1.1 tools read it as a boolean",
+                       "quote it: \"" + text + "\"");
+        }
+        return parse_scalar_as(spec, value, path);
+    }
+
+    std::optional<option_value> read_list(const option_spec& spec, const YAML::Node& value,
+                                          value_source& source) {
+        const std::string path(spec.yaml_path);
+        if (value.IsScalar()) {  // "a,b" is accepted as a comma-separated list
+            auto parsed_value = parse_scalar_as(spec, value, path);
+            if (parsed_value)
+                source.item_places.assign(std::get<string_list>(*parsed_value).size(),
+                                          place(value));
+            return parsed_value;
+        }
+        if (!value.IsSequence()) {
+            report(diag::code("wrong-type"), path, value,
+                   std::string(spec.yaml_key()) + " expects a list, but the value is a " +
+                       node_kind(value),
+                   "write one `- item` per line under the key");
+            return std::nullopt;
+        }
+        string_list items;
+        bool ok = true;
+        for (const auto& item : value) {
+            if (!item.IsScalar() || item.Scalar().empty()) {
+                report(diag::code("wrong-type"), path, item,
+                       std::string(spec.yaml_key()) +
+                           " expects a list of strings, but an item is " +
+                           (item.IsScalar() ? std::string("empty") : "a " + node_kind(item)));
+                ok = false;
+                continue;
+            }
+            items.push_back(item.Scalar());
+            source.item_places.emplace_back(place(item));
+        }
+        if (!ok) return std::nullopt;
+        return option_value(std::move(items));
+    }
+
+    // One `name: value` entry of a map option; false when it is rejected.
+    bool add_entry(const option_spec& spec, const YAML::Node& key, const YAML::Node& value,
+                   string_pairs& pairs, value_source& source,
+                   std::vector<std::pair<std::string, YAML::Node>>& seen) {
+        const std::string base(spec.yaml_path);
+        if (!key.IsScalar() || !value.IsScalar() || value.Scalar().empty()) {
+            report(diag::code("wrong-type"), base, value.IsDefined() ? value : key,
+                   std::string(spec.yaml_key()) + " expects `name: value` entries with a text " +
+                       "value" + (key.IsScalar() ? " for '" + key.Scalar() + "'" : ""));
+            return false;
+        }
+        if (!first_occurrence(key, seen, base + "." + key.Scalar())) return false;
+        pairs.emplace_back(key.Scalar(), value.Scalar());
+        source.item_places.emplace_back(place(key));
+        return true;
+    }
+
+    std::optional<option_value> read_map(const option_spec& spec, const YAML::Node& value,
+                                         value_source& source) {
+        const std::string path(spec.yaml_path);
+        string_pairs pairs;
+        std::vector<std::pair<std::string, YAML::Node>> seen;
+        bool ok = true;
+        if (value.IsMap()) {
+            for (auto it = value.begin(); it != value.end(); ++it)
+                ok = add_entry(spec, it->first, it->second, pairs, source, seen) && ok;
+        } else if (value.IsSequence() && spec.kind == value_kind::name_url_map) {
+            for (const auto& item : value) {
+                if (!item.IsMap() || item.size() != 1) {
+                    report(diag::code("wrong-type"), path, item,
+                           std::string(spec.yaml_key()) +
+                               " list items must each be one `name: url` entry",
+                           "write `- machine-1: http://10.0.0.1:2380`");
+                    ok = false;
+                    continue;
+                }
+                const auto entry = item.begin();
+                ok = add_entry(spec, entry->first, entry->second, pairs, source, seen) && ok;
+            }
+        } else {
+            report(diag::code("wrong-type"), path, value,
+                   std::string(spec.yaml_key()) + " expects a mapping, but the value is a " +
+                       node_kind(value),
+                   spec.kind == value_kind::name_url_map
+                       ? "write `name: url` entries, or a list of `- name: url` entries"
+                       : "write `key: value` entries indented under the key");
+            return std::nullopt;
+        }
+        if (!ok) return std::nullopt;
+        return option_value(std::move(pairs));
+    }
+
+    std::string path_;
+    diag::diagnostics& out_;
+    file_values values_;
+};
+
+}  // namespace detail
+
+// Reads YAML text; `display_path` names it in diagnostics.
+inline file_values read_config_text(const std::string& text, const std::string& display_path,
+                                    diag::diagnostics& out) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        out.add(diag::make(diag::code("yaml-syntax"), "",
+                           diag::file_location{display_path, e.mark.line + 1, e.mark.column + 1},
+                           "YAML syntax error: " + e.msg,
+                           "check the indentation and the quoting around this place"));
+        return {};
+    } catch (const YAML::Exception& e) {
+        out.add(diag::make(diag::code("yaml-syntax"), "", diag::file_location{display_path, 0, 0},
+                           std::string("YAML error: ") + e.what()));
+        return {};
+    }
+    return detail::config_file_reader(display_path, out).read(root);
+}
+
+// Reads the whole file; nullopt (with EG100) when it cannot be read.
+inline std::optional<std::string> read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return std::move(text).str();
+}
+
+}  // namespace eg::config

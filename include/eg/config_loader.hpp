@@ -1,0 +1,309 @@
+#pragma once
+// Config loading, a pure function: (arguments, environment, file reader) -> effective
+// configuration with sources, and diagnostics. One precedence rule for every option:
+//   default < config file < EASEGRESS_* environment variable < command-line flag.
+// A list or map from a higher source replaces the lower one whole.
+
+#include <eg/config_file.hpp>
+#include <eg/diagnostic_catalogue.hpp>
+#include <eg/effective_config.hpp>
+#include <eg/server_options.hpp>
+#include <eg/suggest.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace eg::config {
+
+using environment = std::map<std::string, std::string>;
+
+// Reads a file's text; nullopt when it cannot be read. Injected so loading stays testable.
+using file_reader = std::function<std::optional<std::string>(const std::string& path)>;
+
+inline std::optional<std::string> read_file_from_disk(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return std::nullopt;
+    return read_text_file(path);
+}
+
+struct load_result {
+    effective_config config;
+    diag::diagnostics diagnostics;
+};
+
+// One value given on the command line or in the environment, not yet parsed.
+struct raw_setting {
+    const option_spec* spec;
+    std::string text;
+    value_source source;
+};
+
+namespace detail {
+
+inline std::vector<std::string> all_flag_names() {
+    std::vector<std::string> names;
+    for (const auto* spec : all_options)
+        if (spec->has_flag() && !spec->removed) names.push_back(flag_name(*spec));
+    return names;
+}
+
+inline const option_spec* find_flag(std::string_view name) {
+    for (const auto* spec : all_options)
+        if (spec->has_flag() && spec->flag == name) return spec;
+    return nullptr;
+}
+
+inline const option_spec* find_short_flag(char c) {
+    for (const auto* spec : all_options)
+        if (spec->short_flag != 0 && spec->short_flag == c) return spec;
+    return nullptr;
+}
+
+inline const option_spec* find_file_only(std::string_view name) {
+    for (const auto* spec : all_options)
+        if (spec->scope == option_scope::file_only && spec->yaml_key() == name) return spec;
+    return nullptr;
+}
+
+inline void warn_removed(const option_spec& spec, diag::location where, std::string_view spelling,
+                         diag::diagnostics& out) {
+    out.add(diag::make(diag::code("removed-option"), std::string(spec.flag), std::move(where),
+                       std::string(spelling) + " was removed and has no effect",
+                       "remove it; the member directory no longer exists"));
+}
+
+// Splits argv into settings. Accepts --flag value, --flag=value, -f value, and bare bool flags.
+inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
+                                           diag::diagnostics& out) {
+    std::vector<raw_setting> settings;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const option_spec* spec = nullptr;
+        std::string spelling;
+        std::optional<std::string> inline_value;
+        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+            std::string body = arg.substr(2);
+            if (const auto eq = body.find('='); eq != std::string::npos) {
+                inline_value = body.substr(eq + 1);
+                body.resize(eq);
+            }
+            spelling = "--" + body;
+            spec = find_flag(body);
+            if (spec == nullptr) {
+                if (const auto* file_only = find_file_only(body)) {
+                    out.add(diag::make(diag::code("file-only-option"),
+                                       std::string(file_only->yaml_path),
+                                       diag::flag_location{spelling},
+                                       "'" + std::string(file_only->yaml_path) +
+                                           "' can only be set in the configuration file",
+                                       "write `" + std::string(file_only->yaml_path) +
+                                           ":` in the file given with --config-file"));
+                } else {
+                    out.add(diag::make(diag::code("unknown-flag"), "",
+                                       diag::flag_location{spelling}, "unknown flag " + spelling,
+                                       diag::did_you_mean(spelling, all_flag_names())));
+                }
+                continue;
+            }
+        } else if (arg.size() == 2 && arg[0] == '-' && arg[1] != '-') {
+            spelling = arg;
+            spec = find_short_flag(arg[1]);
+            if (spec == nullptr) {
+                out.add(diag::make(diag::code("unknown-flag"), "", diag::flag_location{spelling},
+                                   "unknown flag " + spelling,
+                                   "run with --help to list the flags"));
+                continue;
+            }
+        } else {
+            out.add(diag::make(diag::code("unexpected-argument"), "", diag::flag_location{arg},
+                               "unexpected argument \"" + arg + "\"",
+                               "the server takes flags only, e.g. --name " + arg));
+            continue;
+        }
+        std::string text;
+        if (inline_value) {
+            text = *inline_value;
+        } else if (spec->kind == value_kind::boolean) {
+            text = "true";
+        } else if (i + 1 < args.size()) {
+            text = args[++i];
+        } else {
+            out.add(diag::make(diag::code("flag-needs-value"), option_path(*spec),
+                               diag::flag_location{spelling}, spelling + " needs a value",
+                               "write " + spelling + " VALUE or " + spelling + "=VALUE"));
+            continue;
+        }
+        if (spec->removed) {
+            warn_removed(*spec, diag::flag_location{spelling}, spelling, out);
+            continue;
+        }
+        settings.push_back(
+            {spec, std::move(text),
+             value_source{source_kind::flag, diag::flag_location{flag_name(*spec)}, {}}});
+    }
+    return settings;
+}
+
+// EASEGRESS_* variables; warnings for unknown ones and for EG_* spellings.
+inline std::vector<raw_setting> scan_environment(const environment& env, diag::diagnostics& out) {
+    std::vector<raw_setting> settings;
+    std::vector<std::string> known;
+    for (const auto* spec : all_options)
+        if (spec->has_flag() && !spec->removed) known.push_back(env_name(*spec));
+    for (const auto& [name, text] : env) {
+        if (name.rfind("EASEGRESS_", 0) == 0) {
+            const option_spec* match = nullptr;
+            for (const auto* spec : all_options)
+                if (spec->has_flag() && env_name(*spec) == name) match = spec;
+            if (match == nullptr) {
+                out.add(diag::make(diag::code("unknown-env"), "", diag::env_location{name},
+                                   "unknown environment variable " + name,
+                                   diag::did_you_mean(name, known)));
+                continue;
+            }
+            if (match->removed) {
+                warn_removed(*match, diag::env_location{name}, name, out);
+                continue;
+            }
+            if (text.empty()) continue;  // an empty variable counts as unset
+            settings.push_back(
+                {match, text, value_source{source_kind::env, diag::env_location{name}, {}}});
+        } else if (name.rfind("EG_", 0) == 0) {
+            for (const auto* spec : all_options) {
+                if (!spec->has_flag() || spec->removed) continue;
+                std::string from_key = "EG_";
+                for (char c : spec->yaml_key()) from_key += c == '-' ? '_' : std::toupper(c);
+                const std::string target = env_name(*spec);
+                if (name == "EG_" + target.substr(10) || (spec->in_file() && name == from_key)) {
+                    out.add(diag::make(
+                        diag::code("eg-env-ignored"), option_path(*spec), diag::env_location{name},
+                        name + " is not read; it has no effect", "set " + target + " instead"));
+                    break;
+                }
+            }
+        }
+    }
+    return settings;
+}
+
+inline std::string quote(const option_value& value) { return "\"" + format_text(value) + "\""; }
+
+}  // namespace detail
+
+// Parses each raw setting with its option's parser and applies it over the current value.
+inline void apply_settings(const std::vector<raw_setting>& settings, effective_config& config,
+                           diag::diagnostics& out) {
+    std::vector<const option_spec*> applied;  // repeated list/map flags accumulate
+    for (const auto& setting : settings) {
+        const option_spec& spec = *setting.spec;
+        auto result = parse_text(spec.kind, setting.text);
+        if (auto* failure = std::get_if<parse_failure>(&result)) {
+            out.add(diag::make(*failure->code, option_path(spec), setting.source.where,
+                               failure->message, failure->hint));
+            continue;
+        }
+        option_value value = std::get<option_value>(std::move(result));
+        resolved_value& slot = config.mutable_at(spec);
+        const bool repeated = std::find(applied.begin(), applied.end(), &spec) != applied.end() &&
+                              slot.source.kind == setting.source.kind;
+        if (repeated && (is_list(spec.kind) || is_map(spec.kind))) {
+            if (auto* list = std::get_if<string_list>(&slot.value)) {
+                for (auto& item : std::get<string_list>(value)) list->push_back(std::move(item));
+                continue;
+            }
+            auto& pairs = std::get<string_pairs>(slot.value);
+            for (auto& entry : std::get<string_pairs>(value)) pairs.push_back(std::move(entry));
+            continue;
+        }
+        applied.push_back(&spec);
+        if (slot.source.kind == source_kind::file)
+            slot.overridden_file = sourced_value{slot.value, slot.source};
+        slot.value = std::move(value);
+        slot.source = setting.source;
+    }
+}
+
+// One notice per value that the environment or a flag took over from the file.
+inline void note_file_overrides(const effective_config& config, diag::diagnostics& out) {
+    for (const auto* spec : all_options) {
+        const resolved_value& slot = config.at(*spec);
+        if (!slot.overridden_file) continue;
+        const auto& file = *slot.overridden_file;
+        out.add(diag::make(diag::code("overrides-file"), option_path(*spec), slot.source.where,
+                           std::string(spec->yaml_path) + " " + detail::quote(slot.value) +
+                               " from " + describe(slot.source) + " overrides " +
+                               detail::quote(file.value) + " from " + describe(file.source)));
+    }
+}
+
+// Deprecated spellings of values (cluster-role writer/reader) become their meaning, with a warning.
+inline void resolve_deprecated_values(effective_config& config, diag::diagnostics& out) {
+    for (const auto* spec : all_options) {
+        resolved_value& slot = config.mutable_at(*spec);
+        auto* text = std::get_if<std::string>(&slot.value);
+        if (text == nullptr) continue;
+        for (const auto& alias : spec->deprecated_values) {
+            if (alias.from.empty() || *text != alias.from) continue;
+            out.add(diag::make(diag::code("deprecated-role"), option_path(*spec), slot.source.where,
+                               std::string(spec->yaml_key()) + " '" + *text +
+                                   "' is deprecated; it means '" + std::string(alias.to) + "'",
+                               "write '" + std::string(alias.to) + "' instead"));
+            *text = std::string(alias.to);
+        }
+    }
+}
+
+// The whole load: flags and environment are scanned first so that --config-file (or
+// EASEGRESS_CONFIG_FILE) is known; then file < environment < flags are applied in order.
+inline load_result load_config(const std::vector<std::string>& args, const environment& env,
+                               const file_reader& read = read_file_from_disk) {
+    load_result result{default_config(), {}};
+    auto& out = result.diagnostics;
+    const auto flag_settings = detail::scan_flags(args, out);
+    const auto env_settings = detail::scan_environment(env, out);
+
+    std::string path;
+    for (const auto* settings : {&env_settings, &flag_settings})
+        for (const auto& s : *settings)
+            if (s.spec == &opt::config_file.spec) path = s.text;
+    if (!path.empty()) {
+        result.config.set_config_file(path);
+        if (auto text = read(path)) {
+            for (auto& fv : read_config_text(*text, path, out)) {
+                auto& slot = result.config.mutable_at(*fv.spec);
+                slot.value = std::move(fv.value);
+                slot.source = std::move(fv.source);
+            }
+        } else {
+            out.add(diag::make(diag::code("file-unreadable"), "config-file",
+                               diag::file_location{path, 0, 0},
+                               "cannot read the configuration file \"" + path + "\"",
+                               "check that the file exists and is readable"));
+        }
+    }
+    apply_settings(env_settings, result.config, out);
+    apply_settings(flag_settings, result.config, out);
+    note_file_overrides(result.config, out);
+    resolve_deprecated_values(result.config, out);
+    return result;
+}
+
+// Environment of the current process as a map.
+inline environment environment_from(char** envp) {
+    environment env;
+    for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+        std::string_view entry(*e);
+        const auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+    return env;
+}
+
+}  // namespace eg::config

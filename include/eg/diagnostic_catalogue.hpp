@@ -1,0 +1,119 @@
+#pragma once
+// The catalogue of diagnostic codes: the only list of them. Codes are stable and never reused;
+// a retired code stays here, marked retired. docs/reference/diagnostics.md is generated from it.
+//
+// Ranges: EG1xx reading sources (file, environment, flags), EG2xx one member's configuration,
+// EG3xx several members seen together, EG4xx host checks, EG5xx runtime.
+
+#include <eg/diagnostic.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace eg::diag {
+
+struct code_info {
+    std::string_view code;     // "EG102"
+    std::string_view slug;     // "unknown-key": names the invalid sample directory too
+    severity level;            // the severity findings of this code carry
+    std::string_view summary;  // one line for the reference
+};
+
+inline constexpr code_info catalogue[] = {
+    // EG1xx: reading sources
+    {"EG100", "file-unreadable", severity::error, "A configuration file cannot be read."},
+    {"EG101", "yaml-syntax", severity::error, "A configuration file is not valid YAML."},
+    {"EG102", "unknown-key", severity::error, "A key that no option declares."},
+    {"EG103", "wrong-level", severity::error,
+     "A known key at the wrong level, e.g. `listen-peer-urls` outside `cluster:`."},
+    {"EG104", "duplicate-key", severity::error,
+     "A key or map entry given twice; YAML readers silently keep one of them."},
+    {"EG105", "wrong-type", severity::error,
+     "A value of the wrong YAML type, e.g. a list where a string is expected."},
+    {"EG106", "yaml11-trap", severity::warning,
+     "An unquoted `yes`, `no`, `on`, `off`, `y` or `n` where a string is expected: YAML 1.1 tools "
+     "read it as a boolean."},
+    {"EG107", "invalid-value", severity::error,
+     "A value that does not parse as the option's type (bool, int, size, list, map)."},
+    {"EG108", "duration-without-unit", severity::error,
+     "A duration without a unit, e.g. `10` instead of `10s`."},
+    {"EG109", "removed-option", severity::warning,
+     "An option that was removed upstream and has no effect (`member-dir`)."},
+    {"EG110", "legacy-key", severity::error,
+     "A pre-v2 key (`cluster-join-urls`, `cluster-listen-*`, ...) that upstream silently ignores; "
+     "its replacement is named."},
+    {"EG111", "deprecated-role", severity::warning,
+     "The deprecated role names `writer` and `reader`."},
+    {"EG112", "unknown-flag", severity::error, "A command-line flag that no option declares."},
+    {"EG113", "flag-needs-value", severity::error, "A flag given without its value."},
+    {"EG114", "unknown-env", severity::warning,
+     "An `EASEGRESS_*` environment variable that no option declares."},
+    {"EG115", "eg-env-ignored", severity::warning,
+     "An `EG_*` environment variable: those are not read; the `EASEGRESS_*` one is named."},
+    {"EG116", "overrides-file", severity::note,
+     "A value from the environment or a flag overrides the value in the configuration file."},
+    {"EG117", "command-line-only", severity::warning,
+     "A command-line-only option written in a configuration file, where it is ignored."},
+    {"EG118", "unexpected-argument", severity::error,
+     "A positional argument; the server takes flags only."},
+    {"EG119", "file-only-option", severity::error,
+     "A file-only option (`client-ca-file`, `basic-auth`) given as a flag."},
+    {"EG120", "not-a-mapping", severity::error,
+     "A configuration file whose top level is not a mapping of keys."},
+
+    // EG2xx: one member's configuration
+    {"EG200", "invalid-name", severity::error,
+     "`name` or `cluster-name` is empty or has characters outside `A-Za-z0-9-_.~`."},
+    {"EG201", "not-allowed-value", severity::error,
+     "A value outside the option's allowed set, e.g. `cluster-role` or `state-flag`."},
+    {"EG202", "secondary-without-primaries", severity::error,
+     "A secondary with empty `primary-listen-peer-urls`."},
+    {"EG203", "force-new-cluster-on-secondary", severity::error,
+     "`--force-new-cluster` on a secondary, which runs no etcd."},
+    {"EG204", "malformed-url", severity::error,
+     "A URL without an `http`/`https` scheme, a host or a port, or with a path."},
+    {"EG205", "listen-host-not-ip", severity::error,
+     "A listen URL whose host is a name other than `localhost`; etcd can only bind IP "
+     "addresses."},
+    {"EG206", "advertised-unspecified", severity::error,
+     "An advertised URL with host `0.0.0.0` or `[::]`, which no other member can reach."},
+    {"EG207", "name-not-in-initial-cluster", severity::error,
+     "A primary whose own name is missing from `initial-cluster`."},
+    {"EG208", "initial-cluster-url-mismatch", severity::error,
+     "A primary whose `initial-cluster` entry differs from the peer URLs it advertises."},
+    {"EG209", "client-peer-port-clash", severity::error,
+     "The same port for client and peer URLs on one host."},
+    {"EG210", "option-not-for-role", severity::warning,
+     "An option set that has no effect for the member's role."},
+    {"EG211", "standalone-etcd-primary", severity::error,
+     "`use-standalone-etcd` together with `cluster-role: primary`."},
+    {"EG212", "tls-without-cert", severity::error,
+     "`tls` without both `cert-file` and `key-file`."},
+    {"EG213", "invalid-api-addr", severity::error, "`api-addr` is not `host:port`."},
+    {"EG214", "empty-required", severity::error,
+     "A required value is empty: `home-dir`, `data-dir`, or a primary's URL lists."},
+    {"EG215", "out-of-range", severity::error,
+     "A number or duration outside its allowed range, e.g. a zero timeout."},
+    {"EG216", "advertised-port-not-listened", severity::warning,
+     "An advertised URL whose port no listen URL of the same kind uses."},
+
+    // EG5xx: runtime
+    {"EG500", "start-not-available", severity::error,
+     "Starting a cluster member is not available in this build."},
+};
+
+// Looks a code up by its slug at compile time; an unknown slug does not compile.
+consteval const code_info& code(std::string_view slug) {
+    for (const auto& c : catalogue)
+        if (c.slug == slug) return c;
+    throw "unknown diagnostic slug";  // NOLINT: consteval failure is a compile error
+}
+
+inline diagnostic make(const code_info& c, std::string path, location where, std::string message,
+                       std::string hint = {}) {
+    return diagnostic{
+        c.code, c.level, std::move(path), std::move(where), std::move(message), std::move(hint)};
+}
+
+}  // namespace eg::diag
