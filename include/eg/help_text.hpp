@@ -5,6 +5,7 @@
 #include <eg/yaml_text.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace eg::emit {
 
@@ -35,19 +36,48 @@ inline std::string value_placeholder(config::value_kind kind) {
     return " string";
 }
 
+// Words of `text` wrapped at 100 columns, each line indented by `indent` spaces.
+inline std::string wrap(std::string_view text, std::size_t indent) {
+    constexpr std::size_t width = 100;
+    std::string out(indent, ' ');
+    std::size_t column = indent;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find(' ', start);
+        if (end == std::string_view::npos) end = text.size();
+        const auto word = text.substr(start, end - start);
+        if (column > indent && column + 1 + word.size() > width) {
+            out += "\n" + std::string(indent, ' ');
+            column = indent;
+        } else if (column > indent) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+        start = end + 1;
+    }
+    return out + "\n";
+}
+
 inline std::string option_entry(const config::option_spec& spec) {
     using namespace config;
     std::string head = "  ";
     head += spec.short_flag != 0 ? std::string("-") + spec.short_flag + ", " : "    ";
-    head += flag_name(spec) + value_placeholder(spec.kind);
-    std::string text = head + "\n      " + std::string(spec.help);
-    if (!spec.default_text.empty() && spec.kind != value_kind::boolean)
-        text += " (default " + scalar(spec.default_text) + ")";
+    head += flag_name(spec) + value_placeholder(spec.kind) + "\n";
+    std::string text(spec.help);
+    if (!spec.default_text.empty() && spec.kind != value_kind::boolean) {
+        const bool quoted = spec.kind == value_kind::string || is_list(spec.kind);
+        text += " (default " +
+                (quoted ? "\"" + std::string(spec.default_text) + "\""
+                        : std::string(spec.default_text)) +
+                ")";
+    }
     if (spec.roles == role_set::primary) text += " Primary only.";
     if (spec.roles == role_set::secondary) text += " Secondary only.";
-    text += "\n      env " + env_name(spec);
-    if (spec.in_file()) text += ", file key " + std::string(spec.yaml_path);
-    return text + "\n";
+    std::string where = "env " + env_name(spec);
+    if (spec.in_file()) where += ", file key " + std::string(spec.yaml_path);
+    return head + wrap(text, 8) + wrap(where, 8);
 }
 
 }  // namespace detail
@@ -78,8 +108,10 @@ inline std::string help_text() {
     out += "\nConfig file only:\n";
     for (const auto* spec : all_options)
         if (spec->scope == option_scope::file_only)
-            out += "  " + std::string(spec->yaml_path) + "\n      " + std::string(spec->help) +
-                   (spec->secret ? " Secret: never printed." : "") + "\n";
+            out +=
+                "  " + std::string(spec->yaml_path) + "\n" +
+                detail::wrap(
+                    std::string(spec->help) + (spec->secret ? " Secret: never printed." : ""), 8);
     out += "\nRemoved (accepted with a warning, no effect):\n";
     for (const auto* spec : all_options)
         if (spec->removed) out += "  " + flag_name(*spec) + ", env " + env_name(*spec) + "\n";
