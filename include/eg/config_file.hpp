@@ -8,6 +8,7 @@
 #include <eg/option_value.hpp>
 #include <eg/server_options.hpp>
 #include <eg/suggest.hpp>
+#include <eg/yaml_reading.hpp>
 
 #include <yaml-cpp/yaml.h>
 
@@ -49,44 +50,12 @@ public:
         return std::move(values_);
     }
 
-    diag::file_location place(const YAML::Node& node) const {
-        return {path_, node.Mark().line + 1, node.Mark().column + 1};
-    }
+    diag::file_location place(const YAML::Node& node) const { return yaml_place(path_, node); }
 
 private:
-    static std::string node_kind(const YAML::Node& node) {
-        switch (node.Type()) {
-            case YAML::NodeType::Sequence:
-                return "list";
-            case YAML::NodeType::Map:
-                return "mapping";
-            case YAML::NodeType::Null:
-                return "null";
-            default:
-                return "scalar";
-        }
-    }
-
     void report(const diag::code_info& code, std::string path, const YAML::Node& at,
                 std::string message, std::string hint = {}) {
         out_.add(diag::make(code, std::move(path), place(at), std::move(message), std::move(hint)));
-    }
-
-    // Flags the second and later occurrences of a key in one mapping; returns false for them.
-    bool first_occurrence(const YAML::Node& key,
-                          std::vector<std::pair<std::string, YAML::Node>>& seen,
-                          const std::string& path) {
-        const auto text = key.Scalar();
-        for (const auto& [k, first] : seen)
-            if (k == text) {
-                report(diag::code("duplicate-key"), path, key,
-                       "key '" + text + "' is given twice; the first is at line " +
-                           std::to_string(first.Mark().line + 1),
-                       "keep one of them; YAML readers silently use only one");
-                return false;
-            }
-        seen.emplace_back(text, key);
-        return true;
     }
 
     static std::vector<std::string> keys_in(std::string_view section) {
@@ -106,7 +75,7 @@ private:
     }
 
     void read_section(const YAML::Node& map, std::string_view section) {
-        std::vector<std::pair<std::string, YAML::Node>> seen;
+        unique_keys seen(path_);
         for (auto it = map.begin(); it != map.end(); ++it) {
             const YAML::Node key = it->first;
             const YAML::Node value = it->second;
@@ -117,7 +86,7 @@ private:
                 continue;
             }
             const std::string name = key.Scalar();
-            if (!first_occurrence(key, seen, prefix + name)) continue;
+            if (!seen.first(key, prefix + name, out_)) continue;
             if (section.empty() && name == "cluster") {
                 if (value.IsNull()) continue;
                 if (!value.IsMap()) {
@@ -206,6 +175,28 @@ private:
         return std::get<option_value>(std::move(result));
     }
 
+    // A scalar where text is expected: a plain true/false is a YAML boolean (EG105); a plain
+    // yes/no/on/off is text here but a boolean to YAML 1.1 tools (EG106, a warning).
+    bool text_scalar_ok(const option_spec& spec, const YAML::Node& value, const std::string& path) {
+        if (value.Tag() != "?") return true;
+        const std::string& text = value.Scalar();
+        if (text == "true" || text == "True" || text == "TRUE" || text == "false" ||
+            text == "False" || text == "FALSE") {
+            report(
+                diag::code("wrong-type"), path, value,
+                std::string(spec.yaml_key()) + " expects text, but " + text + " is a YAML boolean",
+                "quote it if you mean the text: \"" + text + "\"");
+            return false;
+        }
+        if (is_yaml11_bool(text))
+            report(diag::code("yaml11-trap"), path, value,
+                   std::string(spec.yaml_key()) + ": the unquoted " + text +
+                       " is read as the string \"" + text +
+                       "\" here, but YAML 1.1 tools read it as a boolean",
+                   "quote it: \"" + text + "\"");
+        return true;
+    }
+
     std::optional<option_value> read_scalar(const option_spec& spec, const YAML::Node& value) {
         const std::string path(spec.yaml_path);
         if (!value.IsScalar()) {
@@ -215,24 +206,8 @@ private:
                        node_kind(value));
             return std::nullopt;
         }
-        const bool plain = value.Tag() == "?";
-        if (spec.kind == value_kind::string && plain) {
-            const std::string& text = value.Scalar();
-            if (text == "true" || text == "True" || text == "TRUE" || text == "false" ||
-                text == "False" || text == "FALSE") {
-                report(diag::code("wrong-type"), path, value,
-                       std::string(spec.yaml_key()) + " expects a string, but " + text +
-                           " is a YAML boolean",
-                       "quote it if you mean the text: \"" + text + "\"");
-                return std::nullopt;
-            }
-            if (is_yaml11_bool(text))
-                report(diag::code("yaml11-trap"), path, value,
-                       std::string(spec.yaml_key()) + ": the unquoted " + text +
-                           " is read as the string \"" + text +
-                           "\" here, but YAML 1.1 tools read it as a boolean",
-                       "quote it: \"" + text + "\"");
-        }
+        if (spec.kind == value_kind::string && !text_scalar_ok(spec, value, path))
+            return std::nullopt;
         return parse_scalar_as(spec, value, path);
     }
 
@@ -264,6 +239,10 @@ private:
                 ok = false;
                 continue;
             }
+            if (!text_scalar_ok(spec, item, path)) {
+                ok = false;
+                continue;
+            }
             items.push_back(item.Scalar());
             source.item_places.emplace_back(place(item));
         }
@@ -273,16 +252,17 @@ private:
 
     // One `name: value` entry of a map option; false when it is rejected.
     bool add_entry(const option_spec& spec, const YAML::Node& key, const YAML::Node& value,
-                   string_pairs& pairs, value_source& source,
-                   std::vector<std::pair<std::string, YAML::Node>>& seen) {
+                   string_pairs& pairs, value_source& source, unique_keys& seen) {
         const std::string base(spec.yaml_path);
         if (!key.IsScalar() || !value.IsScalar() || value.Scalar().empty()) {
-            report(diag::code("wrong-type"), base, value.IsDefined() ? value : key,
+            report(diag::code("wrong-type"), base,
+                   value.IsDefined() && !value.IsNull() ? value : key,
                    std::string(spec.yaml_key()) + " expects `name: value` entries with a text " +
                        "value" + (key.IsScalar() ? " for '" + key.Scalar() + "'" : ""));
             return false;
         }
-        if (!first_occurrence(key, seen, base + "." + key.Scalar())) return false;
+        if (!seen.first(key, base + "." + key.Scalar(), out_)) return false;
+        if (!text_scalar_ok(spec, value, base + "." + key.Scalar())) return false;
         pairs.emplace_back(key.Scalar(), value.Scalar());
         source.item_places.emplace_back(place(key));
         return true;
@@ -292,7 +272,7 @@ private:
                                          value_source& source) {
         const std::string path(spec.yaml_path);
         string_pairs pairs;
-        std::vector<std::pair<std::string, YAML::Node>> seen;
+        unique_keys seen(path_);
         bool ok = true;
         if (value.IsMap()) {
             for (auto it = value.begin(); it != value.end(); ++it)
@@ -330,24 +310,18 @@ private:
 
 }  // namespace detail
 
+// Reads a parsed configuration (a whole file, or a node inside another file such as a cluster
+// description's `options:`); `display_path` names the file in diagnostics.
+inline file_values read_config_node(const YAML::Node& root, const std::string& display_path,
+                                    diag::diagnostics& out) {
+    return detail::config_file_reader(display_path, out).read(root);
+}
+
 // Reads YAML text; `display_path` names it in diagnostics.
 inline file_values read_config_text(const std::string& text, const std::string& display_path,
                                     diag::diagnostics& out) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        out.add(diag::make(diag::code("yaml-syntax"), "",
-                           diag::file_location{display_path, e.mark.line + 1, e.mark.column + 1},
-                           "YAML syntax error: " + e.msg,
-                           "check the indentation and the quoting around this place"));
-        return {};
-    } catch (const YAML::Exception& e) {
-        out.add(diag::make(diag::code("yaml-syntax"), "", diag::file_location{display_path, 0, 0},
-                           std::string("YAML error: ") + e.what()));
-        return {};
-    }
-    return detail::config_file_reader(display_path, out).read(root);
+    auto root = load_yaml(text, display_path, out);
+    return root ? read_config_node(*root, display_path, out) : file_values{};
 }
 
 // Reads the whole file; nullopt (with EG100) when it cannot be read.

@@ -10,6 +10,7 @@
 #include <eg/server_options.hpp>
 #include <eg/suggest.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -78,10 +79,15 @@ inline void warn_removed(const option_spec& spec, diag::location where, std::str
                        "remove it; the member directory no longer exists"));
 }
 
-// Splits argv into settings. Accepts --flag value, --flag=value, -f value, and bare bool flags.
+// Splits argv into settings. Accepts --flag value, --flag=value, -f value, -fvalue and bare
+// bool flags. A flag that cannot be used still takes its value, so the value is not mistaken
+// for a stray argument.
 inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
                                            diag::diagnostics& out) {
     std::vector<raw_setting> settings;
+    auto next_is_value = [&](std::size_t i) {
+        return i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0;
+    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         const option_spec* spec = nullptr;
@@ -96,6 +102,7 @@ inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
             spelling = "--" + body;
             spec = find_flag(body);
             if (spec == nullptr) {
+                if (!inline_value && next_is_value(i)) ++i;  // its value goes with it
                 if (const auto* file_only = find_file_only(body)) {
                     out.add(diag::make(diag::code("file-only-option"),
                                        std::string(file_only->yaml_path),
@@ -111,9 +118,28 @@ inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
                 }
                 continue;
             }
-        } else if (arg.size() == 2 && arg[0] == '-' && arg[1] != '-') {
-            spelling = arg;
-            spec = find_short_flag(arg[1]);
+        } else if (arg.size() >= 2 && arg[0] == '-' && arg[1] != '-') {
+            // Shorthands combine as in Go's pflag: -cf FILE, -fFILE, -f=FILE, -c=true.
+            std::size_t k = 1;
+            while (true) {
+                spelling = std::string("-") + arg[k];
+                spec = find_short_flag(arg[k]);
+                if (spec == nullptr) break;
+                std::string rest = arg.substr(k + 1);
+                if (!rest.empty() && rest.front() == '=') {
+                    inline_value = rest.substr(1);
+                    break;
+                }
+                if (spec->kind != value_kind::boolean) {
+                    if (!rest.empty()) inline_value = rest;
+                    break;
+                }
+                if (rest.empty()) break;
+                settings.push_back(
+                    {spec, "true",
+                     value_source{source_kind::flag, diag::flag_location{flag_name(*spec)}, {}}});
+                ++k;
+            }
             if (spec == nullptr) {
                 out.add(diag::make(diag::code("unknown-flag"), "", diag::flag_location{spelling},
                                    "unknown flag " + spelling,
@@ -121,9 +147,11 @@ inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
                 continue;
             }
         } else {
-            out.add(diag::make(diag::code("unexpected-argument"), "", diag::flag_location{arg},
+            out.add(diag::make(diag::code("unexpected-argument"), "", {},
                                "unexpected argument \"" + arg + "\"",
-                               "the server takes flags only, e.g. --name " + arg));
+                               "the server takes flags only; a value goes after its flag, e.g. "
+                               "--name " +
+                                   arg));
             continue;
         }
         std::string text;
@@ -141,6 +169,12 @@ inline std::vector<raw_setting> scan_flags(const std::vector<std::string>& args,
         }
         if (spec->removed) {
             warn_removed(*spec, diag::flag_location{spelling}, spelling, out);
+            continue;
+        }
+        if (spec == &opt::config_file.spec && text.empty()) {
+            out.add(diag::make(diag::code("flag-needs-value"), option_path(*spec),
+                               diag::flag_location{spelling}, spelling + " is given an empty path",
+                               "name the configuration file, or leave the flag out"));
             continue;
         }
         settings.push_back(
@@ -167,11 +201,11 @@ inline std::vector<raw_setting> scan_environment(const environment& env, diag::d
                                    diag::did_you_mean(name, known)));
                 continue;
             }
+            if (text.empty()) continue;  // an empty variable counts as unset
             if (match->removed) {
                 warn_removed(*match, diag::env_location{name}, name, out);
                 continue;
             }
-            if (text.empty()) continue;  // an empty variable counts as unset
             settings.push_back(
                 {match, text, value_source{source_kind::env, diag::env_location{name}, {}}});
         } else if (name.rfind("EG_", 0) == 0) {
@@ -218,7 +252,19 @@ inline void apply_settings(const std::vector<raw_setting>& settings, effective_c
                 continue;
             }
             auto& pairs = std::get<string_pairs>(slot.value);
-            for (auto& entry : std::get<string_pairs>(value)) pairs.push_back(std::move(entry));
+            for (auto& entry : std::get<string_pairs>(value)) {
+                const bool taken = std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) {
+                    return p.first == entry.first;
+                });
+                if (taken) {
+                    out.add(diag::make(
+                        diag::code("duplicate-key"), option_path(spec), setting.source.where,
+                        "\"" + entry.first + "\" is given twice in " + describe(setting.source),
+                        "give each key once"));
+                    continue;
+                }
+                pairs.push_back(std::move(entry));
+            }
             continue;
         }
         applied.push_back(&spec);

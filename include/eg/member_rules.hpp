@@ -225,9 +225,7 @@ inline void check_ports(const effective_config& c, diag::diagnostics& out) {
         for (const auto& peer_url : peers) {
             const auto peer = split_url(peer_url);
             if (!peer || peer->port != client->port) continue;
-            const bool overlap = peer->host == client->host || is_unspecified_address(peer->host) ||
-                                 is_unspecified_address(client->host);
-            if (!overlap) continue;
+            if (!hosts_overlap(peer->host, client->host)) continue;
             out.add(detail::finding(
                 diag::code("client-peer-port-clash"), opt::listen_client_urls.spec,
                 c.at(opt::listen_client_urls).place_of_item(i),

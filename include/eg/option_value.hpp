@@ -6,6 +6,7 @@
 #include <eg/diagnostic_catalogue.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -185,12 +186,15 @@ inline parsed<std::int64_t> parse_int(std::string_view text) {
     }
     std::uint64_t magnitude = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
-    const auto limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    // The negative side reaches one further: -9223372036854775808 is an int64.
+    const auto limit =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
     if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
         magnitude > limit)
         return detail::invalid("\"" + std::string(text) + "\" is not an integer",
                                "write a whole number such as 20");
-    return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+    if (negative) return static_cast<std::int64_t>(0 - magnitude);
+    return static_cast<std::int64_t>(magnitude);
 }
 
 inline parsed<byte_size> parse_size(std::string_view text) {
@@ -237,13 +241,15 @@ inline parsed<duration> parse_duration(std::string_view text) {
         long double ns;
     };
     // Longer names first so "ms" is not read as "m".
-    constexpr unit_scale units[] = {{"ns", 1},  {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"ms", 1e6},
-                                    {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+    constexpr unit_scale units[] = {{"ns", 1},          {"us", 1e3},  {"\xC2\xB5s", 1e3},
+                                    {"\xCE\xBCs", 1e3}, {"ms", 1e6},  {"s", 1e9},
+                                    {"m", 60e9},        {"h", 3600e9}};
     long double total = 0;
     while (!t.empty()) {
         std::size_t n = 0;
         while (n < t.size() && ((t[n] >= '0' && t[n] <= '9') || t[n] == '.')) ++n;
-        if (n == 0)
+        const auto number_text = t.substr(0, n);
+        if (n == 0 || number_text == "." || number_text.find('.') != number_text.rfind('.'))
             return detail::invalid(quoted + " is not a duration", "write e.g. 10s or 1h30m");
         long double number = 0;
         try {
@@ -269,10 +275,15 @@ inline parsed<duration> parse_duration(std::string_view text) {
         total += number * unit->ns;
         t.remove_prefix(unit->name.size());
     }
-    if (total > static_cast<long double>(std::numeric_limits<std::int64_t>::max()))
+    // Whole nanoseconds; the negative side reaches one further, as int64 does.
+    const long double limit =
+        static_cast<long double>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
+    const long double rounded = std::floor(total + 0.5L);
+    if (rounded > limit)
         return detail::invalid(quoted + " is too long a duration", "write at most 2562047h");
-    const auto ns = static_cast<std::int64_t>(total + 0.5L);
-    return duration{negative ? -ns : ns};
+    const auto magnitude = static_cast<std::uint64_t>(rounded);
+    return duration{negative ? static_cast<std::int64_t>(0 - magnitude)
+                             : static_cast<std::int64_t>(magnitude)};
 }
 
 // Canonical text of a duration, read back identically by parse_duration: "1h30m", "10s", "1.5s".
@@ -324,6 +335,9 @@ inline parsed<string_list> parse_list(std::string_view text) {
 inline parsed<string_pairs> parse_pairs(std::string_view text) {
     string_pairs pairs;
     for (auto item : detail::split_commas(text)) {
+        if (item.empty())
+            return detail::invalid("\"" + std::string(text) + "\" has an empty item",
+                                   "separate pairs with single commas, without a trailing comma");
         const auto eq = item.find('=');
         if (eq == std::string_view::npos || eq == 0)
             return detail::invalid("\"" + std::string(item) + "\" is not a key=value pair",

@@ -1,6 +1,7 @@
 #pragma once
-// The effective configuration as YAML, each leaf with its source as a trailing comment. With the
-// comments stripped it is a valid configuration file that loads to the same values.
+// A member configuration as YAML in declaration order. --print-config writes every option with
+// its source as a trailing comment and secrets redacted; with the comments stripped it is a valid
+// configuration file that loads to the same values. Generated files write only the set options.
 
 #include <eg/effective_config.hpp>
 #include <eg/server_options.hpp>
@@ -13,55 +14,49 @@ namespace eg::emit {
 
 inline constexpr std::string_view redacted = "<redacted>";
 
-namespace detail {
+struct yaml_style {
+    bool source_comments = true;  // "  # file m.yaml:3:1" after each leaf
+    bool only_set = false;        // skip options still at their default
+    bool redact_secrets = true;
+};
 
-inline std::string leaf(const config::option_spec& spec, const config::option_value& value) {
-    using namespace config;
-    if (const auto* s = std::get_if<std::string>(&value))
-        return spec.secret && !s->empty() ? scalar(redacted) : scalar(*s);
-    if (std::holds_alternative<string_list>(value) || std::holds_alternative<string_pairs>(value))
-        return "";  // written as a block below the key
-    return format_text(value);
-}
-
-}  // namespace detail
-
-inline std::string print_config(const config::effective_config& config) {
+inline std::string write_yaml(const config::effective_config& config, const yaml_style& style) {
     using namespace config;
     std::string out;
     std::string_view open_section;
     for (const auto* spec : all_options) {
         if (!spec->in_file() || spec->removed) continue;
+        const auto& slot = config.at(*spec);
+        if (style.only_set && !slot.is_set()) continue;
         const auto section = spec->yaml_section();
         if (section != open_section) {
             if (!section.empty()) out += std::string(section) + ":\n";
             open_section = section;
         }
+        const bool hide = style.redact_secrets && spec->secret;
         const std::string indent = section.empty() ? "" : "  ";
-        const auto& slot = config.at(*spec);
-        const std::string comment = "  # " + describe(slot.source) + "\n";
+        const std::string end =
+            style.source_comments ? "  # " + describe(slot.source) + "\n" : std::string("\n");
         out += indent + std::string(spec->yaml_key()) + ":";
         if (const auto* list = std::get_if<string_list>(&slot.value)) {
-            if (list->empty()) {
-                out += " []" + comment;
-                continue;
-            }
-            out += comment;
+            out += list->empty() ? " []" + end : end;
             for (const auto& item : *list) out += indent + "  - " + scalar(item) + "\n";
         } else if (const auto* pairs = std::get_if<string_pairs>(&slot.value)) {
-            if (pairs->empty()) {
-                out += " {}" + comment;
-                continue;
-            }
-            out += comment;
+            out += pairs->empty() ? " {}" + end : end;
             for (const auto& [key, value] : *pairs)
-                out += indent + "  " + scalar(key) + ": " +
-                       (spec->secret ? scalar(redacted) : scalar(value)) + "\n";
+                out += indent + "  " + scalar(key) + ": " + scalar(hide ? redacted : value) + "\n";
+        } else if (const auto* text = std::get_if<std::string>(&slot.value)) {
+            out += " " + scalar(hide && !text->empty() ? redacted : *text) + end;
         } else {
-            out += " " + detail::leaf(*spec, slot.value) + comment;
+            out += " " + format_text(slot.value) + end;
         }
     }
     return out;
+}
+
+// What --print-config prints.
+inline std::string print_config(const config::effective_config& config) {
+    return write_yaml(config, yaml_style{});
 }
 
 }  // namespace eg::emit

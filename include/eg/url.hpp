@@ -59,12 +59,33 @@ inline bool is_ip_address(const std::string& host) {
            inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
+// 0.0.0.0 or any spelling of the IPv6 unspecified address (::, ::0, 0:0::0, ...).
 inline bool is_unspecified_address(const std::string& host) {
-    return host == "0.0.0.0" || host == "::" || host == "0:0:0:0:0:0:0:0";
+    unsigned char bytes[16] = {};
+    if (inet_pton(AF_INET, host.c_str(), bytes) == 1)
+        return bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0;
+    if (inet_pton(AF_INET6, host.c_str(), bytes) != 1) return false;
+    for (unsigned char b : bytes)
+        if (b != 0) return false;
+    return true;
 }
 
+// localhost, 127.0.0.0/8 or ::1: this machine only.
 inline bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+    if (host == "localhost") return true;
+    unsigned char bytes[16] = {};
+    if (inet_pton(AF_INET, host.c_str(), bytes) == 1) return bytes[0] == 127;
+    if (inet_pton(AF_INET6, host.c_str(), bytes) != 1) return false;
+    for (int i = 0; i < 15; ++i)
+        if (bytes[i] != 0) return false;
+    return bytes[15] == 1;
+}
+
+// Whether two listen hosts can be the same address on one machine.
+inline bool hosts_overlap(const std::string& a, const std::string& b) {
+    // "localhost" resolves to 127.0.0.1 or ::1, so it meets any loopback address.
+    return a == b || is_unspecified_address(a) || is_unspecified_address(b) ||
+           (a == "localhost" && is_loopback_host(b)) || (b == "localhost" && is_loopback_host(a));
 }
 
 struct host_port {
