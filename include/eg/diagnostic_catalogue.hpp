@@ -62,6 +62,10 @@ inline constexpr code_info catalogue[] = {
     {"EG120", "not-a-mapping", severity::error,
      "A configuration file whose top level is not a mapping of keys."},
 
+    {"EG121", "missing-field", severity::error,
+     "A cluster description lacks a required field (`cluster-name`, `members`, or a member's "
+     "`name`, `role` or `host`)."},
+
     // EG2xx: one member's configuration
     {"EG200", "invalid-name", severity::error,
      "`name` or `cluster-name` is empty or has characters outside `A-Za-z0-9-_.~`."},
@@ -97,6 +101,48 @@ inline constexpr code_info catalogue[] = {
      "A number or duration outside its allowed range, e.g. a zero timeout."},
     {"EG216", "advertised-port-not-listened", severity::warning,
      "An advertised URL whose port no listen URL of the same kind uses."},
+
+    // EG3xx: several members seen together
+    {"EG300", "no-primaries", severity::error, "The cluster has no primary member."},
+    {"EG301", "even-primaries", severity::error,
+     "An even number of primaries: it tolerates no more failures than one primary fewer, and a "
+     "network split can leave no majority."},
+    {"EG302", "single-primary", severity::warning, "One primary: the cluster stops when it stops."},
+    {"EG303", "many-primaries", severity::warning,
+     "More than 7 primaries: every write waits for a majority of them."},
+    {"EG304", "duplicate-member-name", severity::error, "Two members with one name."},
+    {"EG305", "duplicate-peer-url", severity::error,
+     "Two primaries advertising the same peer URL."},
+    {"EG306", "duplicate-client-url", severity::error,
+     "Two primaries advertising the same client URL."},
+    {"EG307", "port-collision", severity::error,
+     "Two members on one host using the same port (admin API, etcd peer or client)."},
+    {"EG308", "initial-cluster-differs", severity::error,
+     "A primary's `initial-cluster` gives a member another URL than the one it advertises."},
+    {"EG309", "initial-cluster-not-primaries", severity::error,
+     "A primary's `initial-cluster` lacks a primary, or names a member that is not a primary."},
+    {"EG310", "cluster-name-differs", severity::error,
+     "Members with different `cluster-name`s cannot join each other."},
+    {"EG311", "secondary-unknown-peer", severity::error,
+     "A secondary's `primary-listen-peer-urls` names a URL no primary advertises."},
+    {"EG312", "secondary-default-peers", severity::error,
+     "A secondary left at the default `primary-listen-peer-urls` in a cluster over several hosts."},
+    {"EG313", "primary-not-new", severity::warning,
+     "A primary with `state-flag: existing` among the primaries that bootstrap a cluster."},
+    {"EG314", "localhost-advertised", severity::error,
+     "A primary advertising a loopback URL in a cluster over several hosts."},
+    {"EG315", "data-dir-collision", severity::error,
+     "Two members on one host resolving to the same data directory."},
+
+    // EG4xx: host checks (eg-config lint --host-checks)
+    {"EG400", "port-in-use", severity::error,
+     "A port the member would listen on is already taken on this machine."},
+    {"EG401", "file-not-readable", severity::error,
+     "A file the member needs (certificate, key, CA, initial objects) cannot be read."},
+    {"EG402", "address-not-local", severity::error,
+     "A listen address that no network interface of this machine has."},
+    {"EG403", "data-dir-other-cluster", severity::error,
+     "The data directory already belongs to another cluster."},
 
     // EG5xx: runtime
     {"EG500", "start-not-available", severity::error,

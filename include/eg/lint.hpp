@@ -1,0 +1,92 @@
+#pragma once
+// Linting a set of YAML files: member configuration files are checked each alone and, unless
+// `each` is set, together as one cluster; a cluster description (a file with `members:`) is
+// checked as one cluster by itself.
+
+#include <eg/cluster_description.hpp>
+#include <eg/config_loader.hpp>
+#include <eg/host_checks.hpp>
+#include <eg/member_rules.hpp>
+#include <eg/topology.hpp>
+#include <eg/yaml_reading.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace eg::lint {
+
+struct lint_options {
+    bool each = false;         // member files alone only, no cluster checks across them
+    bool host_checks = false;  // check ports, files and addresses on this machine
+};
+
+struct source_file {
+    std::string path;
+    std::string text;
+};
+
+struct lint_result {
+    diag::diagnostics findings;
+    std::size_t members = 0;
+    std::size_t clusters = 0;
+};
+
+// Hosts of members whose configuration does not say: a secondary with a loopback or wildcard
+// api-addr runs on "localhost" when every other member does, and on an unknown host otherwise.
+inline void settle_hosts(std::vector<topology::member_view>& members) {
+    std::set<std::string> hosts;
+    for (const auto& m : members)
+        if (!m.host.empty() && !(m.host == "localhost" && !topology::detail::is_primary(m)))
+            hosts.insert(m.host);
+    for (auto& m : members)
+        if (!topology::detail::is_primary(m) && m.host == "localhost" &&
+            !(hosts.size() == 1 && *hosts.begin() == "localhost"))
+            m.host.clear();
+}
+
+inline void check_members(std::vector<topology::member_view>& members, const lint_options& options,
+                          lint_result& result) {
+    for (const auto& m : members) {
+        result.findings.append(config::rules::check_member(m.config));
+        if (options.host_checks && host::is_this_machine(m.host))
+            host::check_member_on_host(m.config, result.findings);
+    }
+    result.members += members.size();
+}
+
+inline lint_result lint_files(const std::vector<source_file>& files, const lint_options& options) {
+    lint_result result;
+    std::vector<topology::member_view> member_files;
+    for (const auto& file : files) {
+        auto root = config::load_yaml(file.text, file.path, result.findings);
+        if (!root) continue;
+        if (description::is_description(*root)) {
+            auto described =
+                description::detail::description_reader(file.path, result.findings).read(*root);
+            if (!described) continue;
+            auto members = description::members_of(*described);
+            check_members(members, options, result);
+            result.findings.append(topology::check_topology(members));
+            ++result.clusters;
+            continue;
+        }
+        auto loaded = config::load_config(
+            {"--config-file", file.path}, {},
+            [&](const std::string&) -> std::optional<std::string> { return file.text; });
+        result.findings.append(loaded.diagnostics);
+        const auto host = topology::host_of(loaded.config);
+        member_files.push_back(
+            {file.path, diag::file_location{file.path, 1, 1}, host, std::move(loaded.config)});
+    }
+    if (member_files.empty()) return result;
+    settle_hosts(member_files);
+    check_members(member_files, options, result);
+    if (!options.each && member_files.size() > 1) {
+        result.findings.append(topology::check_topology(member_files));
+        ++result.clusters;
+    }
+    return result;
+}
+
+}  // namespace eg::lint

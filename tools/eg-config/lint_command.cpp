@@ -1,0 +1,115 @@
+// eg-config lint: member files and cluster descriptions, with text, JSON, SARIF or GitHub output.
+
+#include "command.hpp"
+
+#include <eg/config_file.hpp>
+#include <eg/diagnostic_format.hpp>
+#include <eg/github_output.hpp>
+#include <eg/lint.hpp>
+#include <eg/sarif_output.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace eg::tools {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_yaml_name(const fs::path& p) {
+    const auto ext = p.extension().string();
+    return ext == ".yaml" || ext == ".yml";
+}
+
+// The files PATH stands for: itself, or a directory's *.yaml and *.yml files in name order.
+std::vector<std::string> expand(const std::string& path, diag::diagnostics& out) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        std::vector<std::string> files;
+        for (const auto& entry : fs::directory_iterator(path, ec))
+            if (entry.is_regular_file() && is_yaml_name(entry.path()))
+                files.push_back(entry.path().string());
+        if (ec)
+            out.add(diag::make(diag::code("file-unreadable"), "", diag::file_location{path, 0, 0},
+                               "cannot list the directory \"" + path + "\": " + ec.message()));
+        std::sort(files.begin(), files.end());
+        return files;
+    }
+    return {path};
+}
+
+}  // namespace
+
+int lint_command(const arguments& args) {
+    std::string format = "text";
+    bool strict = false;
+    lint::lint_options options;
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--format" && i + 1 < args.size()) {
+            format = args[++i];
+        } else if (a.rfind("--format=", 0) == 0) {
+            format = a.substr(9);
+        } else if (a == "--strict") {
+            strict = true;
+        } else if (a == "--each") {
+            options.each = true;
+        } else if (a == "--host-checks") {
+            options.host_checks = true;
+        } else if (!a.empty() && a[0] == '-') {
+            return usage_error("lint: unknown option '" + a + "'");
+        } else {
+            paths.push_back(a);
+        }
+    }
+    if (format != "text" && format != "json" && format != "sarif" && format != "github")
+        return usage_error("lint: unknown format '" + format +
+                           "'; use text, json, sarif or github");
+    if (paths.empty()) return usage_error("lint: give at least one file or directory");
+
+    diag::diagnostics unreadable;
+    std::vector<lint::source_file> files;
+    for (const auto& path : paths) {
+        for (const auto& file : expand(path, unreadable)) {
+            if (auto text = config::read_text_file(file); text && !fs::is_directory(file))
+                files.push_back({file, std::move(*text)});
+            else
+                unreadable.add(diag::make(
+                    diag::code("file-unreadable"), "", diag::file_location{file, 0, 0},
+                    "cannot read \"" + file + "\"", "check that the file exists and is readable"));
+        }
+    }
+    auto result = lint::lint_files(files, options);
+    diag::diagnostics all = unreadable;
+    all.append(result.findings);
+
+    std::string output;
+    if (format == "json")
+        output = diag::format_json(all) + "\n";
+    else if (format == "sarif")
+        output = diag::format_sarif(all, "eg-config", EG_VERSION) + "\n";
+    else if (format == "github")
+        output = diag::format_github(all);
+    else
+        output = diag::format_text(all, isatty(STDOUT_FILENO) == 1);
+    std::fputs(output.c_str(), stdout);
+    if (format == "text")
+        std::fprintf(stderr,
+                     "%zu file(s), %zu member(s): %zu error(s), %zu warning(s), %zu note(s)\n",
+                     files.size(), result.members, all.count(diag::severity::error),
+                     all.count(diag::severity::warning), all.count(diag::severity::note));
+
+    if (!unreadable.empty()) return exit_usage;
+    if (all.has_errors()) return exit_findings;
+    if (strict && all.count(diag::severity::warning) > 0) return exit_findings;
+    return exit_ok;
+}
+
+}  // namespace eg::tools

@@ -1,0 +1,58 @@
+// eg-config schema and eg-config docs: the JSON Schemas and the reference pages, generated from
+// the option declarations and the diagnostic catalogue.
+
+#include "command.hpp"
+
+#include <eg/json_schema.hpp>
+#include <eg/reference_docs.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace eg::tools {
+
+namespace {
+
+// The value of `--kind K` / `--kind=K`, or the fallback; "" on a usage error.
+std::string kind_of(const arguments& args, const std::string& fallback) {
+    std::string kind = fallback;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--kind" && i + 1 < args.size())
+            kind = args[++i];
+        else if (args[i].rfind("--kind=", 0) == 0)
+            kind = args[i].substr(7);
+        else
+            return "";
+    }
+    return kind;
+}
+
+}  // namespace
+
+int schema_command(const arguments& args) {
+    const auto kind = kind_of(args, "server");
+    std::string schema;
+    if (kind == "server")
+        schema = emit::server_schema();
+    else if (kind == "cluster")
+        schema = emit::cluster_schema();
+    else
+        return usage_error("schema: use --kind server or --kind cluster");
+    std::fputs((nlohmann::ordered_json::parse(schema).dump(2) + "\n").c_str(), stdout);
+    return exit_ok;
+}
+
+int docs_command(const arguments& args) {
+    const auto kind = kind_of(args, "options");
+    if (kind == "options")
+        std::fputs(emit::options_reference().c_str(), stdout);
+    else if (kind == "diagnostics")
+        std::fputs(emit::diagnostics_reference().c_str(), stdout);
+    else
+        return usage_error("docs: use --kind options or --kind diagnostics");
+    return exit_ok;
+}
+
+}  // namespace eg::tools
