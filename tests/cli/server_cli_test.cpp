@@ -5,57 +5,28 @@
 #include <eg/server_options.hpp>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstddef>
 #include <filesystem>
-#include <map>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "support/golden.hpp"
+#include "support/output_text.hpp"
 #include "support/process.hpp"
+#include "support/server_runner.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
-using env_map = std::map<std::string, std::string>;
+using eg::test::count_of;
+using eg::test::env_map;
+using eg::test::has_lines;
+using eg::test::lines_of;
+using eg::test::run_server;
+using eg::test::with;
 
 const std::string tutorial_dir = eg::test::source_path("samples/valid/tutorial");
-
-eg::test::process_result run_server(const std::vector<std::string>& args, const env_map& env = {},
-                                    const std::string& cwd = {}) {
-    std::vector<std::string> argv{eg::test::binary_path("easegress-server")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    eg::test::run_options options;
-    options.env = env;
-    options.cwd = cwd;
-    options.timeout = std::chrono::seconds(30);
-    auto result = eg::test::run_process(argv, options);
-    REQUIRE_FALSE(result.timed_out);
-    return result;
-}
-
-// True when `block` (one or more whole lines) occurs in `text` starting at a line start.
-bool has_lines(const std::string& text, const std::string& block) {
-    if (text.compare(0, block.size(), block) == 0) return true;
-    return text.find("\n" + block) != std::string::npos;
-}
-
-std::size_t count_of(const std::string& text, std::string_view what) {
-    std::size_t n = 0;
-    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-    return n;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
 
 // --print-config output without the trailing source comments ("  # default", "  # file ...",
 // "  # env EASEGRESS_X", "  # flag --x"); a quoted value that merely contains "  # " stays.
@@ -124,11 +95,6 @@ std::vector<std::string> tutorial_secondary_flags() {
             "http://" + host1 + ":2380",
             "--state-flag",
             "existing"};
-}
-
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
 }
 
 }  // namespace

@@ -7,45 +7,24 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstddef>
-#include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "support/output_text.hpp"
 #include "support/process.hpp"
+#include "support/server_runner.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
 
-using env_map = std::map<std::string, std::string>;
-
-eg::test::process_result run_server(const std::vector<std::string>& args, const env_map& env = {},
-                                    const std::string& cwd = {}) {
-    std::vector<std::string> argv{eg::test::binary_path("easegress-server")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    eg::test::run_options options;
-    options.env = env;
-    options.cwd = cwd;
-    options.timeout = std::chrono::seconds(30);
-    auto result = eg::test::run_process(argv, options);
-    REQUIRE_FALSE(result.timed_out);
-    return result;
-}
-
-// True when `block` (one or more whole lines) occurs in `text` starting at a line start.
-bool has_lines(const std::string& text, const std::string& block) {
-    if (text.compare(0, block.size(), block) == 0) return true;
-    return text.find("\n" + block) != std::string::npos;
-}
-
-std::size_t count_of(const std::string& text, std::string_view what) {
-    std::size_t n = 0;
-    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
-    return n;
-}
+using eg::test::count_of;
+using eg::test::env_map;
+using eg::test::has_lines;
+using eg::test::run_server;
+using eg::test::with;
 
 std::vector<std::string> split(std::string_view text, char sep) {
     std::vector<std::string> parts;
@@ -179,10 +158,43 @@ option_file file_for(const eg::config::option_spec& spec, const option_case& c) 
     return {text, nested ? 3 : 2, nested ? 3 : 1};
 }
 
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-}
+// The tutorial's list of variables ("Configuration and Environment Variables"), by their
+// literal names.
+const std::vector<std::string_view> tutorial_variables = {
+    "EASEGRESS_NAME",
+    "EASEGRESS_LABELS",
+    "EASEGRESS_CONFIG_FILE",
+    "EASEGRESS_FORCE_NEW_CLUSTER",
+    "EASEGRESS_SIGNAL_UPGRADE",
+    "EASEGRESS_USE_STANDALONE_ETCD",
+    "EASEGRESS_CLUSTER_NAME",
+    "EASEGRESS_CLUSTER_ROLE",
+    "EASEGRESS_CLUSTER_REQUEST_TIMEOUT",
+    "EASEGRESS_LISTEN_CLIENT_URLS",
+    "EASEGRESS_LISTEN_PEER_URLS",
+    "EASEGRESS_ADVERTISE_CLIENT_URLS",
+    "EASEGRESS_INITIAL_ADVERTISE_PEER_URLS",
+    "EASEGRESS_INITIAL_CLUSTER",
+    "EASEGRESS_STATE_FLAG",
+    "EASEGRESS_PRIMARY_LISTEN_PEER_URLS",
+    "EASEGRESS_MAX_CALL_SEND_MSG_SIZE",
+    "EASEGRESS_API_ADDR",
+    "EASEGRESS_TLS",
+    "EASEGRESS_CERT_FILE",
+    "EASEGRESS_KEY_FILE",
+    "EASEGRESS_DEBUG",
+    "EASEGRESS_DISABLE_ACCESS",
+    "EASEGRESS_OBJECTS_DUMP_INTERVAL",
+    "EASEGRESS_INITIAL_OBJECT_CONFIG_FILES",
+    "EASEGRESS_HOME_DIR",
+    "EASEGRESS_DATA_DIR",
+    "EASEGRESS_WAL_DIR",
+    "EASEGRESS_LOG_DIR",
+    "EASEGRESS_MEMBER_DIR",
+    "EASEGRESS_CPU_PROFILE_FILE",
+    "EASEGRESS_MEMORY_PROFILE_FILE",
+    "EASEGRESS_STATUS_UPDATE_MAX_BATCH_SIZE",
+};
 
 }  // namespace
 
@@ -309,45 +321,10 @@ TEST_CASE("server --print-config: a key given twice in repeated map flags is EG1
     }
 }
 
-// The tutorial's list of variables ("Configuration and Environment Variables"), by their literal
-// names, each set in a real run; `expected` is what --print-config shows for it.
+// Each variable of the tutorial's list (tutorial_variables), by its literal name, set in a real
+// run; `expected` is what --print-config shows for it.
 TEST_CASE("server: each of the tutorial's 33 EASEGRESS_* variables takes effect",
           "[cli][print-config][env][tutorial]") {
-    const std::vector<std::string_view> tutorial_variables = {
-        "EASEGRESS_NAME",
-        "EASEGRESS_LABELS",
-        "EASEGRESS_CONFIG_FILE",
-        "EASEGRESS_FORCE_NEW_CLUSTER",
-        "EASEGRESS_SIGNAL_UPGRADE",
-        "EASEGRESS_USE_STANDALONE_ETCD",
-        "EASEGRESS_CLUSTER_NAME",
-        "EASEGRESS_CLUSTER_ROLE",
-        "EASEGRESS_CLUSTER_REQUEST_TIMEOUT",
-        "EASEGRESS_LISTEN_CLIENT_URLS",
-        "EASEGRESS_LISTEN_PEER_URLS",
-        "EASEGRESS_ADVERTISE_CLIENT_URLS",
-        "EASEGRESS_INITIAL_ADVERTISE_PEER_URLS",
-        "EASEGRESS_INITIAL_CLUSTER",
-        "EASEGRESS_STATE_FLAG",
-        "EASEGRESS_PRIMARY_LISTEN_PEER_URLS",
-        "EASEGRESS_MAX_CALL_SEND_MSG_SIZE",
-        "EASEGRESS_API_ADDR",
-        "EASEGRESS_TLS",
-        "EASEGRESS_CERT_FILE",
-        "EASEGRESS_KEY_FILE",
-        "EASEGRESS_DEBUG",
-        "EASEGRESS_DISABLE_ACCESS",
-        "EASEGRESS_OBJECTS_DUMP_INTERVAL",
-        "EASEGRESS_INITIAL_OBJECT_CONFIG_FILES",
-        "EASEGRESS_HOME_DIR",
-        "EASEGRESS_DATA_DIR",
-        "EASEGRESS_WAL_DIR",
-        "EASEGRESS_LOG_DIR",
-        "EASEGRESS_MEMBER_DIR",
-        "EASEGRESS_CPU_PROFILE_FILE",
-        "EASEGRESS_MEMORY_PROFILE_FILE",
-        "EASEGRESS_STATUS_UPDATE_MAX_BATCH_SIZE",
-    };
     REQUIRE(tutorial_variables.size() == 33);
 
     struct printed_variable {
@@ -509,41 +486,7 @@ TEST_CASE("server: each tutorial variable is the declared EASEGRESS_* name of it
           "[cli][env][tutorial]") {
     // The variables of the tutorial are exactly the flags' variables, less the four commands
     // (--version, --help, --print-config, --check-config) that the tutorial does not list.
-    const std::set<std::string> tutorial = {
-        "EASEGRESS_NAME",
-        "EASEGRESS_LABELS",
-        "EASEGRESS_CONFIG_FILE",
-        "EASEGRESS_FORCE_NEW_CLUSTER",
-        "EASEGRESS_SIGNAL_UPGRADE",
-        "EASEGRESS_USE_STANDALONE_ETCD",
-        "EASEGRESS_CLUSTER_NAME",
-        "EASEGRESS_CLUSTER_ROLE",
-        "EASEGRESS_CLUSTER_REQUEST_TIMEOUT",
-        "EASEGRESS_LISTEN_CLIENT_URLS",
-        "EASEGRESS_LISTEN_PEER_URLS",
-        "EASEGRESS_ADVERTISE_CLIENT_URLS",
-        "EASEGRESS_INITIAL_ADVERTISE_PEER_URLS",
-        "EASEGRESS_INITIAL_CLUSTER",
-        "EASEGRESS_STATE_FLAG",
-        "EASEGRESS_PRIMARY_LISTEN_PEER_URLS",
-        "EASEGRESS_MAX_CALL_SEND_MSG_SIZE",
-        "EASEGRESS_API_ADDR",
-        "EASEGRESS_TLS",
-        "EASEGRESS_CERT_FILE",
-        "EASEGRESS_KEY_FILE",
-        "EASEGRESS_DEBUG",
-        "EASEGRESS_DISABLE_ACCESS",
-        "EASEGRESS_OBJECTS_DUMP_INTERVAL",
-        "EASEGRESS_INITIAL_OBJECT_CONFIG_FILES",
-        "EASEGRESS_HOME_DIR",
-        "EASEGRESS_DATA_DIR",
-        "EASEGRESS_WAL_DIR",
-        "EASEGRESS_LOG_DIR",
-        "EASEGRESS_MEMBER_DIR",
-        "EASEGRESS_CPU_PROFILE_FILE",
-        "EASEGRESS_MEMORY_PROFILE_FILE",
-        "EASEGRESS_STATUS_UPDATE_MAX_BATCH_SIZE",
-    };
+    const std::set<std::string> tutorial(tutorial_variables.begin(), tutorial_variables.end());
     std::set<std::string> declared;
     for (const auto* spec : eg::config::all_options)
         if (spec->has_flag() && spec->group != eg::config::option_group::command)

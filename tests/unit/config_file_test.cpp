@@ -10,10 +10,16 @@
 #include <utility>
 #include <vector>
 
+#include "support/config_inputs.hpp"
+#include "support/diagnostic_checks.hpp"
+
 namespace {
 
 namespace cfg = eg::config;
 namespace diag = eg::diag;
+
+using eg::test::only;
+using eg::test::with_code;
 
 constexpr const char* file_name = "member.yaml";
 
@@ -26,24 +32,6 @@ read_result read(const std::string& text) {
     read_result result;
     result.values = cfg::read_config_text(text, file_name, result.diagnostics);
     return result;
-}
-
-std::vector<const diag::diagnostic*> with_code(const diag::diagnostics& all,
-                                               std::string_view code) {
-    std::vector<const diag::diagnostic*> found;
-    for (const auto& d : all)
-        if (d.code == code) found.push_back(&d);
-    return found;
-}
-
-// The only diagnostic of the result, which must have `code`.
-diag::diagnostic only(const read_result& r, std::string_view code) {
-    INFO("diagnostics: " << r.diagnostics.size());
-    for (const auto& d : r.diagnostics)
-        UNSCOPED_INFO(d.code << " " << diag::location_text(d.where) << " " << d.message);
-    REQUIRE(r.diagnostics.size() == 1);
-    REQUIRE(r.diagnostics.items().front().code == code);
-    return r.diagnostics.items().front();
 }
 
 std::string at(int line, int column) {
@@ -532,30 +520,7 @@ TEST_CASE("read_config_text: reads typed values from their YAML text", "[config_
 
 TEST_CASE("read_config_text: reads the tutorial's machine-1 file without findings",
           "[config_file]") {
-    const auto r = read(
-        "name: machine-1\n"
-        "cluster-name: cluster-test\n"
-        "cluster-role: primary\n"
-        "api-addr: localhost:2381\n"
-        "data-dir: ./data\n"
-        "wal-dir: \"\"\n"
-        "cpu-profile-file:\n"
-        "memory-profile-file:\n"
-        "log-dir: ./log\n"
-        "debug: false\n"
-        "cluster:\n"
-        "  listen-peer-urls: # change CURRENT-HOST to current host\n"
-        "  - http://10.0.0.1:2380\n"
-        "  listen-client-urls:\n"
-        "  - http://10.0.0.1:2379\n"
-        "  advertise-client-urls:\n"
-        "  - http://10.0.0.1:2379\n"
-        "  initial-advertise-peer-urls:\n"
-        "  - http://10.0.0.1:2380\n"
-        "  initial-cluster: # initial-cluster is same for every host\n"
-        "  - machine-1: http://10.0.0.1:2380\n"
-        "  - machine-2: http://10.0.0.2:2380\n"
-        "  - machine-3: http://10.0.0.3:2380\n");
+    const auto r = read(eg::test::tutorial_primary_file(1));
     CHECK(r.diagnostics.empty());
     CHECK(r.values.size() == 13);
     const auto* wal = value_of(r, eg::config::opt::wal_dir.spec);

@@ -5,11 +5,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <map>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/config_inputs.hpp"
+#include "support/diagnostic_checks.hpp"
 
 namespace {
 
@@ -17,38 +18,14 @@ namespace cfg = eg::config;
 namespace diag = eg::diag;
 namespace opt = eg::config::opt;
 
-using file_map = std::map<std::string, std::string>;
-
-cfg::file_reader reader_over(file_map files, std::vector<std::string>* reads = nullptr) {
-    return
-        [files = std::move(files), reads](const std::string& path) -> std::optional<std::string> {
-            if (reads != nullptr) reads->push_back(path);
-            const auto it = files.find(path);
-            if (it == files.end()) return std::nullopt;
-            return it->second;
-        };
-}
+using eg::test::file_map;
+using eg::test::only;
+using eg::test::reader_over;
+using eg::test::with_code;
 
 cfg::load_result load(const std::vector<std::string>& args, const cfg::environment& env = {},
                       const file_map& files = {}) {
     return cfg::load_config(args, env, reader_over(files));
-}
-
-std::vector<const diag::diagnostic*> with_code(const diag::diagnostics& all,
-                                               std::string_view code) {
-    std::vector<const diag::diagnostic*> found;
-    for (const auto& d : all)
-        if (d.code == code) found.push_back(&d);
-    return found;
-}
-
-// The only diagnostic, which must have `code`.
-diag::diagnostic only(const cfg::load_result& r, std::string_view code) {
-    for (const auto& d : r.diagnostics)
-        UNSCOPED_INFO(d.code << " " << diag::location_text(d.where) << " " << d.message);
-    REQUIRE(r.diagnostics.size() == 1);
-    REQUIRE(r.diagnostics.items().front().code == code);
-    return r.diagnostics.items().front();
 }
 
 std::string where(const cfg::resolved_value& slot) {

@@ -6,11 +6,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <map>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/config_inputs.hpp"
+#include "support/diagnostic_checks.hpp"
 
 namespace {
 
@@ -18,14 +19,17 @@ namespace cfg = eg::config;
 namespace diag = eg::diag;
 namespace rules = eg::config::rules;
 
+using eg::test::codes;
+using eg::test::only;
+using eg::test::tutorial_primary_file;
+using eg::test::tutorial_secondary_file;
+using eg::test::with_code;
+
 constexpr const char* file_name = "member.yaml";
 
 cfg::effective_config load(const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& files = {}) {
-    auto r = cfg::load_config(args, {}, [files](const std::string& path) {
-        const auto it = files.find(path);
-        return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
-    });
+                           const eg::test::file_map& files = {}) {
+    auto r = cfg::load_config(args, {}, eg::test::reader_over(files));
     // Loading is clean, so every finding below comes from the rules.
     for (const auto& d : r.diagnostics)
         UNSCOPED_INFO("load: " << d.code << " " << diag::location_text(d.where) << " "
@@ -41,12 +45,6 @@ cfg::effective_config from_file(const std::string& text, std::vector<std::string
     return load(args, {{file_name, text}});
 }
 
-std::vector<std::string> codes(const diag::diagnostics& all) {
-    std::vector<std::string> out;
-    for (const auto& d : all) out.emplace_back(d.code);
-    return out;
-}
-
 using codes_t = std::vector<std::string>;
 
 diag::diagnostics check(const cfg::effective_config& c) {
@@ -57,76 +55,11 @@ diag::diagnostics check(const cfg::effective_config& c) {
     return out;
 }
 
-// The one finding of a config that must have exactly one, with `code`.
-diag::diagnostic only(const diag::diagnostics& all, std::string_view code) {
-    REQUIRE(codes(all) == codes_t{std::string(code)});
-    return all.items().front();
-}
-
-std::vector<const diag::diagnostic*> with_code(const diag::diagnostics& all,
-                                               std::string_view code) {
-    std::vector<const diag::diagnostic*> found;
-    for (const auto& d : all)
-        if (d.code == code) found.push_back(&d);
-    return found;
-}
-
 std::string text_of(const diag::diagnostic& d) { return diag::location_text(d.where); }
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
-
-// The tutorial's file for primary machine-N, HOSTn = 10.0.0.n.
-std::string tutorial_primary_file(int n) {
-    const std::string host = "10.0.0." + std::to_string(n);
-    return "name: machine-" + std::to_string(n) +
-           "\n"
-           "cluster-name: cluster-test\n"
-           "cluster-role: primary\n"
-           "api-addr: localhost:2381\n"
-           "data-dir: ./data\n"
-           "wal-dir: \"\"\n"
-           "cpu-profile-file:\n"
-           "memory-profile-file:\n"
-           "log-dir: ./log\n"
-           "debug: false\n"
-           "cluster:\n"
-           "  listen-peer-urls: # change CURRENT-HOST to current host\n"
-           "  - http://" +
-           host +
-           ":2380\n"
-           "  listen-client-urls:\n"
-           "  - http://" +
-           host +
-           ":2379\n"
-           "  advertise-client-urls:\n"
-           "  - http://" +
-           host +
-           ":2379\n"
-           "  initial-advertise-peer-urls:\n"
-           "  - http://" +
-           host +
-           ":2380\n"
-           "  initial-cluster: # initial-cluster is same for every host\n"
-           "  - machine-1: http://10.0.0.1:2380\n"
-           "  - machine-2: http://10.0.0.2:2380\n"
-           "  - machine-3: http://10.0.0.3:2380\n";
-}
-
-const char* const tutorial_secondary_file =
-    "name: machine-4\n"
-    "cluster-name: cluster-test\n"
-    "cluster-role: secondary\n"
-    "data-dir: ./data\n"
-    "wal-dir: \"\"\n"
-    "cpu-profile-file:\n"
-    "memory-profile-file:\n"
-    "log-dir: ./log\n"
-    "debug: false\n"
-    "cluster:\n"
-    "  primary-listen-peer-urls:\n"
-    "  - http://10.0.0.1:2380\n";
 
 std::vector<std::string> tutorial_primary_flags(int n) {
     const std::string host = "10.0.0." + std::to_string(n);

@@ -1,0 +1,39 @@
+// Test support: run the built easegress-server as a user would, with its own environment and
+// working directory, and build its command lines.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace eg::test {
+
+using env_map = std::map<std::string, std::string>;
+
+// Runs easegress-server with `args` in exactly `env` (plus PATH) from `cwd` (empty: the test's
+// own); a run that times out fails the test.
+inline process_result run_server(const std::vector<std::string>& args, const env_map& env = {},
+                                 const std::string& cwd = {}) {
+    std::vector<std::string> argv{binary_path("easegress-server")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    run_options options;
+    options.env = env;
+    options.cwd = cwd;
+    options.timeout = std::chrono::seconds(30);
+    auto result = run_process(argv, options);
+    REQUIRE_FALSE(result.timed_out);
+    return result;
+}
+
+// `args` followed by `more`.
+inline std::vector<std::string> with(std::vector<std::string> args,
+                                     const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+}  // namespace eg::test
