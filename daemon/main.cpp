@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     report(findings);
     const bool invalid = findings.has_errors();
 
-    if (config.get(opt::print_config)) {
+    if (config.get(opt::print_config) && !findings.has("EG100")) {
         std::fputs(eg::emit::print_config(config).c_str(), stdout);
         return invalid ? exit_invalid_config : exit_ok;
     }

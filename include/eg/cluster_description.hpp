@@ -149,10 +149,9 @@ public:
             const auto key = it->first.Scalar();
             if (!seen.first(it->first, key, out_)) continue;
             if (key == "cluster-name") {
-                if (auto v = scalar(it->second, "cluster-name")) {
+                has_name = true;  // present; a bad value is reported as such, not as missing
+                if (auto v = scalar(it->second, "cluster-name"))
                     d.cluster_name = {*v, place(it->second)};
-                    has_name = true;
-                }
             } else if (key == "defaults") {
                 read_fields(it->second, "defaults", false, d.defaults, d.default_options);
             } else if (key == "members") {
@@ -214,11 +213,28 @@ private:
             const std::string path = section + "." + key;
             if (!seen.first(it->first, path, out_)) continue;
             if (std::find(known.begin(), known.end(), key) == known.end()) {
+                if (!member && field(key).key == key &&
+                    field(key).scope == field_scope::member_only) {
+                    out_.add(diag::make(diag::code("unknown-key"), path, place(it->first),
+                                        "'" + key + "' belongs to each member, not to defaults",
+                                        "write `" + key + ":` in every entry of members"));
+                    continue;
+                }
                 unknown(it->first, section + ".", known);
                 continue;
             }
             if (key == "options") {
                 if (it->second.IsNull()) continue;
+                if (!it->second.IsMap()) {
+                    out_.add(diag::make(diag::code("wrong-type"), path, place(it->second),
+                                        path +
+                                            " expects a mapping of server options, but the "
+                                            "value is a " +
+                                            config::node_kind(it->second),
+                                        "write options as in a member's YAML file, e.g. "
+                                        "`options: {debug: true}`"));
+                    continue;
+                }
                 auto read = config::read_config_node(it->second, path_, out_);
                 options.insert(options.end(), read.begin(), read.end());
                 continue;

@@ -96,11 +96,8 @@ inline std::string help_text() {
         "A list or map from a higher source replaces the lower one whole; each value that\n"
         "overrides the file is reported at start-up. EG_* variables are not read.\n"
         "Lists are comma-separated (a,b); maps are key=value pairs (a=x,b=y).\n";
-    constexpr option_group order[] = {option_group::command,   option_group::member,
-                                      option_group::cluster,   option_group::primary,
-                                      option_group::secondary, option_group::admin_api,
-                                      option_group::paths};
-    for (auto group : order) {
+    for (auto group : group_order) {
+        if (group == option_group::removed) continue;  // listed at the end, with its note
         out += "\n" + std::string(group_title(group)) + ":\n";
         for (const auto* spec : all_options)
             if (spec->group == group && spec->has_flag()) out += detail::option_entry(*spec);

@@ -37,12 +37,16 @@ struct lint_result {
 inline void settle_hosts(std::vector<topology::member_view>& members) {
     std::set<std::string> hosts;
     for (const auto& m : members)
-        if (!m.host.empty() && !(m.host == "localhost" && !topology::detail::is_primary(m)))
-            hosts.insert(m.host);
-    for (auto& m : members)
-        if (!topology::detail::is_primary(m) && m.host == "localhost" &&
-            !(hosts.size() == 1 && *hosts.begin() == "localhost"))
-            m.host.clear();
+        if (topology::detail::is_primary(m) && !m.host.empty()) hosts.insert(m.host);
+    const bool all_local = hosts.size() == 1 && *hosts.begin() == "localhost";
+    for (auto& m : members) {
+        if (topology::detail::is_primary(m)) continue;
+        const auto addr = config::split_host_port(m.config.get(config::opt::api_addr));
+        const bool wildcard =
+            addr && (addr->host.empty() || config::is_unspecified_address(addr->host));
+        if (m.host == "localhost" || (m.host.empty() && wildcard))
+            m.host = all_local ? "localhost" : "";
+    }
 }
 
 inline void check_members(std::vector<topology::member_view>& members, const lint_options& options,

@@ -44,6 +44,17 @@ inline std::string env_line(const std::string& name, const std::string& value) {
     return name + "=" + quoted + "\"\n";
 }
 
+// One word of a systemd command line: quoted when it has spaces, quotes or backslashes.
+inline std::string unit_word(const std::string& word) {
+    if (!word.empty() && word.find_first_of(" \t\"'\\") == std::string::npos) return word;
+    std::string quoted = "\"";
+    for (char c : word) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
 inline member_files files_for(const description::cluster_description& d,
                               const topology::member_view& m) {
     using namespace config;
@@ -64,9 +75,10 @@ inline member_files files_for(const description::cluster_description& d,
         }
         files.env += env_line(env_name(*spec), format_text(slot.value));
     }
-    const auto member = std::find_if(d.members.begin(), d.members.end(), [&](const auto& e) {
-        return d.value(e, "name").text == name;
-    });
+    // The entry this member came from (its name may have been changed through `options`).
+    const auto member = std::find_if(d.members.begin(), d.members.end(),
+                                     [&](const auto& e) { return e.where == m.where; });
+    if (member == d.members.end()) return files;
     const std::string config_dir = d.value(*member, "config-dir").text;
     const std::string binary = d.value(*member, "binary").text;
     files.unit = generated_header(d.path, name) +
@@ -81,8 +93,9 @@ inline member_files files_for(const description::cluster_description& d,
                  "[Service]\n"
                  "Type=simple\n"
                  "ExecStart=" +
-                 binary + " --config-file " + config_dir + "/" + name +
-                 ".yaml\n"
+                 unit_word(binary) + " --config-file " +
+                 unit_word(config_dir + "/" + name + ".yaml") +
+                 "\n"
                  "Restart=on-failure\n"
                  "RestartSec=5s\n"
                  "TimeoutStopSec=30s\n"

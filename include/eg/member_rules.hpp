@@ -314,7 +314,9 @@ inline void check_required(const effective_config& c, diag::diagnostics& out) {
 }
 
 inline void check_ranges(const effective_config& c, diag::diagnostics& out) {
-    for (const auto* decl : {&opt::cluster_request_timeout, &opt::objects_dump_interval}) {
+    for (const auto* decl : {&opt::cluster_request_timeout, &opt::objects_dump_interval,
+                             &opt::member_heartbeat_interval, &opt::etcd_heartbeat_interval,
+                             &opt::etcd_election_timeout}) {
         const auto d = c.get(*decl);
         if (d.nanoseconds > 0) continue;
         out.add(detail::finding(diag::code("out-of-range"), decl->spec, c.at(*decl).source.where,
@@ -322,6 +324,17 @@ inline void check_ranges(const effective_config& c, diag::diagnostics& out) {
                                     "\" must be longer than zero",
                                 "use e.g. \"" + std::string(decl->spec.default_text) + "\""));
     }
+    const auto heartbeat = c.get(opt::etcd_heartbeat_interval).nanoseconds;
+    const auto election = c.get(opt::etcd_election_timeout).nanoseconds;
+    if (heartbeat > 0 && election < 5 * heartbeat)
+        out.add(detail::finding(diag::code("out-of-range"), opt::etcd_election_timeout.spec,
+                                c.at(opt::etcd_election_timeout).source.where,
+                                "etcd-election-timeout \"" +
+                                    format_duration(c.get(opt::etcd_election_timeout)) +
+                                    "\" is less than 5 times etcd-heartbeat-interval \"" +
+                                    format_duration(c.get(opt::etcd_heartbeat_interval)) + "\"",
+                                "etcd needs an election timeout of at least 5 heartbeats, e.g. "
+                                "100ms and 1s"));
     if (c.get(opt::status_update_max_batch_size) < 1)
         out.add(detail::finding(diag::code("out-of-range"), opt::status_update_max_batch_size.spec,
                                 c.at(opt::status_update_max_batch_size).source.where,

@@ -56,6 +56,11 @@ constexpr std::string_view group_title(option_group g) {
     return "";
 }
 
+// The order in which --help and the reference list the groups.
+inline constexpr option_group group_order[] = {
+    option_group::command,   option_group::member,    option_group::cluster, option_group::primary,
+    option_group::secondary, option_group::admin_api, option_group::paths,   option_group::removed};
+
 struct value_alias {
     std::string_view from;  // deprecated spelling, e.g. "writer"
     std::string_view to;    // what it means, e.g. "primary"

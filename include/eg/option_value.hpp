@@ -146,17 +146,48 @@ inline parse_failure invalid(std::string message, std::string hint) {
     return {&diag::code("invalid-value"), std::move(message), std::move(hint)};
 }
 
-inline std::vector<std::string_view> split_commas(std::string_view text) {
-    std::vector<std::string_view> items;
+// Comma-separated items, CSV-style as Go's pflag reads them: an item in double quotes may hold
+// commas, and "" inside it is one quote ("a,b",c -> [a,b] [c]). Items are trimmed.
+inline std::vector<std::string> split_commas(std::string_view text) {
+    std::vector<std::string> items;
     if (trim(text).empty()) return items;
-    std::size_t start = 0;
+    std::size_t i = 0;
     while (true) {
-        std::size_t comma = text.find(',', start);
-        items.push_back(trim(text.substr(start, comma - start)));
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+        std::string item;
+        if (i < text.size() && text[i] == '"') {
+            for (++i; i < text.size(); ++i) {
+                if (text[i] != '"') {
+                    item += text[i];
+                } else if (i + 1 < text.size() && text[i + 1] == '"') {
+                    item += '"';
+                    ++i;
+                } else {
+                    ++i;
+                    break;
+                }
+            }
+            const std::size_t comma = text.find(',', i);
+            item += std::string(trim(text.substr(i, comma - i)));
+            items.push_back(std::move(item));
+            if (comma == std::string_view::npos) break;
+            i = comma + 1;
+            continue;
+        }
+        const std::size_t comma = text.find(',', i);
+        items.emplace_back(trim(text.substr(i, comma - i)));
         if (comma == std::string_view::npos) break;
-        start = comma + 1;
+        i = comma + 1;
     }
     return items;
+}
+
+// An item as split_commas reads it back: quoted when it holds a comma or starts with a quote.
+inline std::string csv_item(const std::string& item) {
+    if (item.find(',') == std::string::npos && (item.empty() || item.front() != '"')) return item;
+    std::string quoted = "\"";
+    for (char c : item) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
 }
 
 }  // namespace detail
@@ -343,14 +374,15 @@ inline parsed<string_pairs> parse_pairs(std::string_view text) {
             return detail::invalid("\"" + std::string(item) + "\" is not a key=value pair",
                                    "write pairs as key=value separated by commas, e.g. "
                                    "machine-1=http://10.0.0.1:2380");
-        std::string key(detail::trim(item.substr(0, eq)));
+        std::string key(detail::trim(std::string_view(item).substr(0, eq)));
         for (const auto& [k, v] : pairs)
             if (k == key)
                 return parse_failure{
                     &diag::code("duplicate-key"),
                     "\"" + key + "\" is given twice in \"" + std::string(text) + "\"",
                     "give each key once"};
-        pairs.emplace_back(std::move(key), std::string(detail::trim(item.substr(eq + 1))));
+        pairs.emplace_back(std::move(key),
+                           std::string(detail::trim(std::string_view(item).substr(eq + 1))));
     }
     return pairs;
 }
@@ -392,12 +424,13 @@ inline std::string format_text(const option_value& value) {
         std::string operator()(duration d) const { return format_duration(d); }
         std::string operator()(const string_list& l) const {
             std::string out;
-            for (const auto& item : l) out += (out.empty() ? "" : ",") + item;
+            for (const auto& item : l) out += (out.empty() ? "" : ",") + detail::csv_item(item);
             return out;
         }
         std::string operator()(const string_pairs& p) const {
             std::string out;
-            for (const auto& [k, v] : p) out += (out.empty() ? "" : ",") + k + "=" + v;
+            for (const auto& [k, v] : p)
+                out += (out.empty() ? "" : ",") + detail::csv_item(k + "=" + v);
             return out;
         }
     };

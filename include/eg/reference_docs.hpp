@@ -47,11 +47,7 @@ inline std::string options_reference() {
         "marked command-line only or file only. Precedence, for every option: default < config "
         "file < `EASEGRESS_*` variable < flag; a list or map from a higher source replaces the "
         "lower one whole.\n\n";
-    constexpr option_group order[] = {option_group::command,   option_group::member,
-                                      option_group::cluster,   option_group::primary,
-                                      option_group::secondary, option_group::admin_api,
-                                      option_group::paths,     option_group::removed};
-    for (auto group : order) {
+    for (auto group : group_order) {
         out += "## " + std::string(group_title(group)) + "\n\n";
         out +=
             "| flag | environment variable | YAML key | type | default | roles | description "

@@ -282,6 +282,25 @@ inline constexpr option_decl<k::size> max_call_send_msg_size{{
     .status_field = "Cluster.MaxCallSendMsgSize",
 }};
 
+inline constexpr option_decl<k::duration> etcd_heartbeat_interval{{
+    .flag = "etcd-heartbeat-interval",
+    .yaml_path = "cluster.etcd-heartbeat-interval",
+    .default_text = "100ms",
+    .help = "etcd heartbeat interval of a primary (etcd's default). Use the same value on every "
+            "primary.",
+    .group = option_group::primary,
+    .roles = role_set::primary,
+}};
+inline constexpr option_decl<k::duration> etcd_election_timeout{{
+    .flag = "etcd-election-timeout",
+    .yaml_path = "cluster.etcd-election-timeout",
+    .default_text = "1s",
+    .help = "etcd election timeout of a primary (etcd's default); at least 5 times the heartbeat "
+            "interval. Use the same value on every primary.",
+    .group = option_group::primary,
+    .roles = role_set::primary,
+}};
+
 // Directories and files
 inline constexpr option_decl<k::string> home_dir{{
     .flag = "home-dir",
@@ -337,6 +356,23 @@ inline constexpr option_decl<k::integer> status_update_max_batch_size{{
     .status_field = "StatusUpdateMaxBatchSize",
 }};
 
+inline constexpr option_decl<k::duration> member_heartbeat_interval{{
+    .flag = "member-heartbeat-interval",
+    .yaml_path = "member-heartbeat-interval",
+    .default_text = "5s",
+    .help = "How often this member publishes its status. A member silent for 3 intervals is "
+            "shown as Offline.",
+    .group = option_group::cluster,
+}};
+inline constexpr option_decl<k::string> etcd_binary{{
+    .flag = "etcd-binary",
+    .yaml_path = "etcd-binary",
+    .default_text = "etcd",
+    .help = "The etcd executable a primary runs: a path, or a name looked up on PATH.",
+    .group = option_group::primary,
+    .roles = role_set::primary,
+}};
+
 // Removed: accepted with a warning, no effect.
 inline constexpr option_decl<k::string> member_dir{{
     .flag = "member-dir",
@@ -383,6 +419,8 @@ inline constexpr auto all_options = std::to_array<const option_spec*>({
     &opt::state_flag.spec,
     &opt::primary_listen_peer_urls.spec,
     &opt::max_call_send_msg_size.spec,
+    &opt::etcd_heartbeat_interval.spec,
+    &opt::etcd_election_timeout.spec,
     &opt::home_dir.spec,
     &opt::data_dir.spec,
     &opt::wal_dir.spec,
@@ -390,6 +428,8 @@ inline constexpr auto all_options = std::to_array<const option_spec*>({
     &opt::cpu_profile_file.spec,
     &opt::memory_profile_file.spec,
     &opt::status_update_max_batch_size.spec,
+    &opt::member_heartbeat_interval.spec,
+    &opt::etcd_binary.spec,
     &opt::member_dir.spec,
 });
 

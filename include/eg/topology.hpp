@@ -316,7 +316,9 @@ inline std::string resolved_data_dir(const effective_config& c) {
     namespace fs = std::filesystem;
     fs::path data(c.get(opt::data_dir));
     if (data.is_relative()) data = fs::path(c.get(opt::home_dir)) / data;
-    return data.lexically_normal().string();
+    auto text = data.lexically_normal().string();
+    while (text.size() > 1 && text.back() == '/') text.pop_back();  // "a/" and "a" are one dir
+    return text;
 }
 
 // Two members on one host never share a data dir.
@@ -327,8 +329,14 @@ inline void check_data_dirs(const std::vector<member_view>& members, diag::diagn
         const auto dir = resolved_data_dir(m.config);
         auto [it, fresh] = taken.emplace(std::pair{m.host, dir}, &m);
         if (fresh) continue;
-        out.add(detail::finding(diag::code("data-dir-collision"), "data-dir",
-                                m.config.at(opt::data_dir).source.where,
+        // Blame what made the paths equal: the data dir if set, else the home dir, else the
+        // member as a whole.
+        const auto& data = m.config.at(opt::data_dir);
+        const auto& home = m.config.at(opt::home_dir);
+        const diag::location& where = data.is_set()   ? data.source.where
+                                      : home.is_set() ? home.source.where
+                                                      : m.where;
+        out.add(detail::finding(diag::code("data-dir-collision"), "data-dir", where,
                                 detail::name_of(m) + " and " + detail::name_of(*it->second) +
                                     " both use data dir " + dir + " on " + m.host,
                                 "give each member on one host its own home-dir or data-dir"));

@@ -1,8 +1,14 @@
-// The sample corpus (samples/) run through the real easegress-server: every invalid sample
-// yields exactly its own diagnostic code, the corpus covers the whole catalogue, and every valid
-// sample passes --check-config silently.
+// The sample corpus (samples/) run through the real binaries: every invalid sample yields exactly
+// its own diagnostic code (from easegress-server, or from the tool its `command` file names), the
+// corpus covers the whole catalogue, every valid sample passes --check-config silently and the
+// valid clusters pass `eg-config lint` silently.
 
 #include <eg/diagnostic_catalogue.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -10,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -17,15 +24,19 @@
 #include <string_view>
 #include <vector>
 
+#include "support/output_text.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using eg::test::lines_of;
+
 const std::vector<std::string> default_args = {"--check-config", "-f", "config.yaml"};
 
-// The lines of a sample's `args` or `env` file; blank lines are skipped.
+// The lines of a sample's `args`, `env`, `command` or `listen` file; blank lines are skipped.
 std::vector<std::string> read_lines(const fs::path& file) {
     std::vector<std::string> lines;
     std::ifstream in(file);
@@ -37,14 +48,27 @@ std::vector<std::string> read_lines(const fs::path& file) {
     return lines;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
+std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    REQUIRE(in.good());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
-// One diagnostic as printed on stderr: "[where: ]severity: message [CODE]".
+// A sample's `command` file: one line, the tool (a binary of this build) and its arguments.
+std::vector<std::string> read_command(const fs::path& file) {
+    const auto lines = read_lines(file);
+    INFO("command file: " << file.string());
+    REQUIRE(lines.size() == 1);
+    std::vector<std::string> words;
+    std::istringstream in(lines.front());
+    for (std::string word; in >> word;) words.push_back(word);
+    REQUIRE_FALSE(words.empty());
+    return words;
+}
+
+// One diagnostic as printed: "[where: ]severity: message [CODE]".
 struct printed_diagnostic {
     std::string severity;
     std::string code;
@@ -56,12 +80,12 @@ struct printed_output {
     std::vector<std::string> other_lines;  // neither a diagnostic nor a "  hint:" line
 };
 
-printed_output parse_stderr(const std::string& err) {
+printed_output parse_diagnostics(const std::string& text) {
     // A diagnostic without a location (e.g. EG500) starts with its severity.
     static const std::regex diagnostic_line(
         R"(^(?:.*?: )?(error|warning|note): .* \[(EG[0-9]{3})\]$)");
     printed_output out;
-    for (const auto& line : lines_of(err)) {
+    for (const auto& line : lines_of(text)) {
         std::smatch m;
         if (std::regex_match(line, m, diagnostic_line))
             out.diagnostics.push_back({m[1].str(), m[2].str(), line});
@@ -71,16 +95,105 @@ printed_output parse_stderr(const std::string& err) {
     return out;
 }
 
-eg::test::process_result run_server(const std::vector<std::string>& args,
-                                    const std::map<std::string, std::string>& env,
-                                    const fs::path& cwd) {
-    std::vector<std::string> argv = {eg::test::binary_path("easegress-server")};
+std::size_t count_severity(const printed_output& printed, std::string_view severity) {
+    return static_cast<std::size_t>(
+        std::count_if(printed.diagnostics.begin(), printed.diagnostics.end(),
+                      [&](const printed_diagnostic& d) { return d.severity == severity; }));
+}
+
+// `eg-config lint` in text format prints its findings on stdout and one summary line on stderr:
+// "F file(s), M member(s): E error(s), W warning(s), N note(s)".
+struct lint_summary {
+    std::size_t files = 0;
+    std::size_t members = 0;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+    std::size_t notes = 0;
+};
+
+std::optional<lint_summary> parse_lint_summary(const std::string& err) {
+    static const std::regex summary_line(
+        R"(^([0-9]+) file\(s\), ([0-9]+) member\(s\): ([0-9]+) error\(s\), ([0-9]+) )"
+        R"(warning\(s\), ([0-9]+) note\(s\)$)");
+    const auto lines = lines_of(err);
+    std::smatch m;
+    if (lines.size() != 1 || !std::regex_match(lines.front(), m, summary_line)) return std::nullopt;
+    auto number = [&](std::size_t i) { return static_cast<std::size_t>(std::stoul(m[i].str())); };
+    return lint_summary{number(1), number(2), number(3), number(4), number(5)};
+}
+
+// Runs a binary of this build with exactly `env` (plus PATH) from `cwd`.
+eg::test::process_result run_tool(const std::string& tool, const std::vector<std::string>& args,
+                                  const std::map<std::string, std::string>& env,
+                                  const fs::path& cwd) {
+    const std::string binary = eg::test::binary_path(tool);
+    INFO("binary: " << binary);
+    REQUIRE(fs::is_regular_file(binary));
+    std::vector<std::string> argv = {binary};
     argv.insert(argv.end(), args.begin(), args.end());
     eg::test::run_options opts;
     opts.env = env;
     opts.env["PATH"] = std::string(eg::test::default_path);
     opts.cwd = cwd.string();
     return eg::test::run_process(argv, opts);
+}
+
+eg::test::process_result run_server(const std::vector<std::string>& args,
+                                    const std::map<std::string, std::string>& env,
+                                    const fs::path& cwd) {
+    return run_tool("easegress-server", args, env, cwd);
+}
+
+// A socket listening on 127.0.0.1 at a port the kernel chose, for as long as it lives.
+class loopback_listener {
+public:
+    loopback_listener() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        REQUIRE(fd_ >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = 0;
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        REQUIRE(::listen(fd_, 1) == 0);
+        socklen_t length = sizeof address;
+        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        port_ = ntohs(address.sin_port);
+    }
+    loopback_listener(const loopback_listener&) = delete;
+    loopback_listener& operator=(const loopback_listener&) = delete;
+    ~loopback_listener() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    int port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
+// The placeholder a sample with a `listen` file writes where the listening port goes.
+constexpr std::string_view port_placeholder = "@PORT@";
+
+// Copies a sample directory to `to`, with `port` in place of @PORT@ in every file.
+void copy_with_port(const fs::path& from, const fs::path& to, int port) {
+    fs::copy(from, to, fs::copy_options::recursive);
+    const std::string text_port = std::to_string(port);
+    for (const auto& entry : fs::recursive_directory_iterator(to)) {
+        if (!entry.is_regular_file()) continue;
+        std::string text = read_file(entry.path());
+        bool changed = false;
+        for (auto pos = text.find(port_placeholder); pos != std::string::npos;
+             pos = text.find(port_placeholder, pos + text_port.size())) {
+            text.replace(pos, port_placeholder.size(), text_port);
+            changed = true;
+        }
+        if (!changed) continue;
+        std::ofstream out(entry.path(), std::ios::binary | std::ios::trunc);
+        out << text;
+        REQUIRE(out.good());
+    }
 }
 
 std::vector<fs::path> sorted_entries(const fs::path& dir) {
@@ -121,7 +234,18 @@ TEST_CASE("samples: each invalid sample reports only its own code, at the catalo
             INFO("sample directory: samples/invalid/" << name);
             REQUIRE(info != nullptr);
 
-            const auto args = fs::exists(dir / "args") ? read_lines(dir / "args") : default_args;
+            // `command` names the tool and its arguments; without it, easegress-server runs with
+            // `args` (or the default arguments).
+            std::string tool = "easegress-server";
+            std::vector<std::string> args = default_args;
+            if (fs::exists(dir / "command")) {
+                REQUIRE_FALSE(fs::exists(dir / "args"));
+                args = read_command(dir / "command");
+                tool = args.front();
+                args.erase(args.begin());
+            } else if (fs::exists(dir / "args")) {
+                args = read_lines(dir / "args");
+            }
             std::map<std::string, std::string> env;
             if (fs::exists(dir / "env")) {
                 for (const auto& line : read_lines(dir / "env")) {
@@ -132,11 +256,31 @@ TEST_CASE("samples: each invalid sample reports only its own code, at the catalo
                 }
             }
 
-            const auto result = run_server(args, env, dir);
-            INFO("args: " << joined(args) << "stderr:\n" << result.err);
+            // `listen`: the test listens on 127.0.0.1 at a free port while the sample runs, from
+            // a copy of its directory with that port in place of @PORT@.
+            std::optional<loopback_listener> listener;
+            std::optional<eg::test::temp_dir> scratch;
+            fs::path cwd = dir;
+            if (fs::exists(dir / "listen")) {
+                const auto listen = read_lines(dir / "listen");
+                REQUIRE(listen ==
+                        std::vector<std::string>{"127.0.0.1:" + std::string(port_placeholder)});
+                listener.emplace();
+                scratch.emplace();
+                cwd = scratch->path() / name;
+                copy_with_port(dir, cwd, listener->port());
+            }
+
+            const auto result = run_tool(tool, args, env, cwd);
+            INFO(tool << " " << joined(args) << "stdout:\n"
+                      << result.out << "stderr:\n"
+                      << result.err);
             REQUIRE_FALSE(result.timed_out);
 
-            const auto printed = parse_stderr(result.err);
+            // eg-config prints its findings on stdout and a summary on stderr; the server prints
+            // its diagnostics on stderr.
+            const bool linter = tool == "eg-config";
+            const auto printed = parse_diagnostics(linter ? result.out : result.err);
             CHECK_FALSE(printed.diagnostics.empty());
             CHECK(printed.other_lines.empty());
             for (const auto& d : printed.diagnostics) {
@@ -144,11 +288,17 @@ TEST_CASE("samples: each invalid sample reports only its own code, at the catalo
                 CHECK(d.code == info->code);
                 CHECK(d.severity == eg::diag::to_string(info->level));
             }
+            if (linter) {
+                const auto summary = parse_lint_summary(result.err);
+                REQUIRE(summary.has_value());
+                CHECK(summary->errors == count_severity(printed, "error"));
+                CHECK(summary->warnings == count_severity(printed, "warning"));
+                CHECK(summary->notes == count_severity(printed, "note"));
+            }
 
             const bool cannot_start = info->code == eg::diag::code("start-not-available").code;
-            const int expected_exit = cannot_start                               ? 3
-                                      : info->level == eg::diag::severity::error ? 1
-                                                                                 : 0;
+            const int expected_exit =
+                info->level == eg::diag::severity::error ? (cannot_start && !linter ? 3 : 1) : 0;
             CHECK(result.exit_code == expected_exit);
         }
     }
@@ -174,15 +324,30 @@ TEST_CASE("samples: the invalid corpus has one <code>-<slug> directory per catal
         CHECK(info != nullptr);
         if (info != nullptr) CHECK(name == std::string(info->code) + "-" + std::string(info->slug));
 
-        // A misspelt file (config.yml, arg) would be silently ignored by the runner.
+        // A misspelt file (config.yml, arg) would be silently ignored by the runner. A sample run
+        // by a `command` may also hold the *.yaml files and directories that command reads.
+        const bool has_command = fs::exists(entry / "command");
+        CHECK_FALSE((has_command && fs::exists(entry / "args")));
         bool has_input = false;
         for (const auto& file : sorted_entries(entry)) {
             const std::string file_name = file.filename().string();
             INFO("file: " << file_name);
-            CHECK((file_name == "config.yaml" || file_name == "args" || file_name == "env"));
-            has_input = has_input || file_name == "config.yaml" || file_name == "args";
+            const bool known = file_name == "config.yaml" || file_name == "args" ||
+                               file_name == "env" || file_name == "command" ||
+                               file_name == "listen";
+            const bool command_input =
+                has_command && (fs::is_directory(file) || file.extension() == ".yaml");
+            CHECK((known || command_input));
+            CHECK((fs::is_regular_file(file) || command_input));
+            has_input = has_input || file_name == "config.yaml" || file_name == "args" ||
+                        file_name == "command";
         }
         CHECK(has_input);
+        if (has_command) {
+            const auto command = read_command(entry / "command");
+            INFO("command: " << joined(command));
+            CHECK(fs::is_regular_file(eg::test::binary_path(command.front())));
+        }
     }
 
     std::set<std::string> catalogue_codes;
@@ -219,6 +384,35 @@ TEST_CASE("samples: each valid sample passes --check-config without any diagnost
             CHECK(result.out.find("configuration is valid") != std::string::npos);
         }
     }
+
+    // The four-member clusters seen as one: the member files of a set together, and the cluster
+    // descriptions they are generated from.
+    struct cluster_input {
+        std::string dir;  // relative to samples/
+        std::string path;
+        std::size_t files;
+    };
+    const cluster_input clusters[] = {{"valid/tutorial", ".", 4},
+                                      {"valid/local", ".", 4},
+                                      {"tutorial", "cluster.yaml", 1},
+                                      {"local", "cluster.yaml", 1}};
+    for (const auto& cluster : clusters) {
+        DYNAMIC_SECTION("eg-config lint " << cluster.path << " in samples/" << cluster.dir) {
+            const auto result = run_tool("eg-config", {"lint", cluster.path}, {},
+                                         eg::test::source_path("samples/" + cluster.dir));
+            INFO("stdout:\n" << result.out << "stderr:\n" << result.err);
+            REQUIRE_FALSE(result.timed_out);
+            CHECK(result.exit_code == 0);
+            CHECK(result.out.empty());
+            const auto summary = parse_lint_summary(result.err);
+            REQUIRE(summary.has_value());
+            CHECK(summary->files == cluster.files);
+            CHECK(summary->members == 4);
+            CHECK(summary->errors == 0);
+            CHECK(summary->warnings == 0);
+            CHECK(summary->notes == 0);
+        }
+    }
 }
 
 // Found while building the corpus: localhost and 127.0.0.1 are one host, so etcd cannot bind
@@ -231,7 +425,23 @@ TEST_CASE("easegress-server: reports a client/peer port clash between localhost 
                                    {}, eg::test::source_path("samples"));
     INFO("stderr:\n" << result.err);
     CHECK(result.exit_code == 1);
-    const auto printed = parse_stderr(result.err);
+    const auto printed = parse_diagnostics(result.err);
     CHECK(std::any_of(printed.diagnostics.begin(), printed.diagnostics.end(),
                       [](const printed_diagnostic& d) { return d.code == "EG209"; }));
+}
+
+// Found while building the corpus: in a cluster description whose members differ by home-dir only,
+// data-dir keeps its default and has no place in the file, so EG315 is printed without any
+// location; it should point into cluster.yaml (machine-4's home-dir, or its member entry).
+TEST_CASE("eg-config lint: a data-dir collision from home-dir points into the description",
+          "[samples][bug]") {
+    const auto result = run_tool("eg-config", {"lint", "."}, {},
+                                 eg::test::source_path("samples/invalid/EG315-data-dir-collision"));
+    INFO("stdout:\n" << result.out << "stderr:\n" << result.err);
+    const auto printed = parse_diagnostics(result.out);
+    REQUIRE_FALSE(printed.diagnostics.empty());
+    for (const auto& d : printed.diagnostics) {
+        INFO("diagnostic: " << d.line);
+        CHECK(d.line.rfind("./cluster.yaml:", 0) == 0);
+    }
 }

@@ -499,3 +499,19 @@ TEST_CASE("format_text: writes the canonical text of each kind", "[parsers]") {
     CHECK(eg::config::format_text(string_list{}) == "");
     CHECK(eg::config::format_text(string_pairs{{"b", "1"}, {"a", "2"}}) == "b=1,a=2");
 }
+
+TEST_CASE("parse_list: reads CSV-quoted items that hold commas, as Go's pflag does", "[parsers]") {
+    CHECK(value_of(eg::config::parse_list("\"a,b\",c")) == eg::config::string_list{"a,b", "c"});
+    CHECK(value_of(eg::config::parse_list("\"say \"\"hi\"\"\"")) ==
+          eg::config::string_list{"say \"hi\""});
+    CHECK(value_of(eg::config::parse_pairs("\"tiers=a,b\",zone=x")) ==
+          eg::config::string_pairs{{"tiers", "a,b"}, {"zone", "x"}});
+}
+
+TEST_CASE("format_text: quotes items with commas so that they read back whole", "[parsers]") {
+    const eg::config::string_list list{"a,b", "c", "\"q"};
+    CHECK(eg::config::format_text(list) == "\"a,b\",c,\"\"\"q\"");
+    CHECK(value_of(eg::config::parse_list(eg::config::format_text(list))) == list);
+    const eg::config::string_pairs pairs{{"tiers", "a,b"}, {"zone", "x"}};
+    CHECK(value_of(eg::config::parse_pairs(eg::config::format_text(pairs))) == pairs);
+}

@@ -59,7 +59,7 @@ TEST_CASE("all_options: flags are unique", "[options]") {
         INFO("flag: " << o->flag);
         CHECK(seen.insert(o->flag).second);
     }
-    CHECK(seen.size() == 37);
+    CHECK(seen.size() == 41);
 }
 
 TEST_CASE("all_options: short flags are unique", "[options]") {
@@ -204,7 +204,7 @@ TEST_CASE("all_options: the cluster options live under cluster: with their flag 
     }
     std::size_t in_cluster = 0;
     for (const auto* o : all_options) in_cluster += o->yaml_section() == "cluster" ? 1 : 0;
-    CHECK(in_cluster == 8);
+    CHECK(in_cluster == 10);
 }
 
 TEST_CASE("all_options: other file keys are top-level and equal the flag, but disable-access",
@@ -420,7 +420,7 @@ TEST_CASE("index_of: finds the position of every registered option", "[options]"
     STATIC_REQUIRE(eg::config::index_of(opt::version.spec) == 0);
     STATIC_REQUIRE(eg::config::index_of(opt::name.spec) == 7);
     STATIC_REQUIRE(eg::config::index_of(opt::member_dir.spec) == all_options.size() - 1);
-    CHECK(all_options.size() == 39);
+    CHECK(all_options.size() == 43);
 }
 
 TEST_CASE("index_of: throws for a declaration that is not registered", "[options]") {

@@ -69,9 +69,11 @@ int generate_command(const arguments& args) {
     std::string input;
     std::string output_dir;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size())
+        if (args[i] == "-o" || args[i] == "--output") {
+            if (i + 1 >= args.size())
+                return usage_error("generate: " + args[i] + " needs a directory");
             output_dir = args[++i];
-        else if (!args[i].empty() && args[i][0] == '-')
+        } else if (!args[i].empty() && args[i][0] == '-')
             return usage_error("generate: unknown option '" + args[i] + "'");
         else if (input.empty())
             input = args[i];

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,8 @@ int lint_command(const arguments& args) {
     std::vector<std::string> paths;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
-        if (a == "--format" && i + 1 < args.size()) {
+        if (a == "--format") {
+            if (i + 1 >= args.size()) return usage_error("lint: --format needs a value");
             format = args[++i];
         } else if (a.rfind("--format=", 0) == 0) {
             format = a.substr(9);
@@ -76,8 +78,12 @@ int lint_command(const arguments& args) {
 
     diag::diagnostics unreadable;
     std::vector<lint::source_file> files;
+    std::set<fs::path> seen;  // a file named twice (itself and through its directory) counts once
     for (const auto& path : paths) {
         for (const auto& file : expand(path, unreadable)) {
+            std::error_code ec;
+            const auto identity = fs::weakly_canonical(file, ec);
+            if (!seen.insert(ec ? fs::path(file) : identity).second) continue;
             if (auto text = config::read_text_file(file); text && !fs::is_directory(file))
                 files.push_back({file, std::move(*text)});
             else

@@ -41,8 +41,8 @@ int print_command(const arguments& args) {
         server_args, with_env ? config::environment_from(environ) : config::environment{});
     findings.append(config::rules::check_member(config));
     std::fputs(diag::format_text(findings, isatty(STDERR_FILENO) == 1).c_str(), stderr);
+    if (findings.has("EG100")) return exit_usage;  // defaults alone would mislead
     std::fputs(emit::print_config(config).c_str(), stdout);
-    if (findings.has("EG100")) return exit_usage;
     return findings.has_errors() ? exit_findings : exit_ok;
 }
 
