@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/config_inputs.hpp"
 #include "support/output_text.hpp"
 #include "support/process.hpp"
 #include "support/server_runner.hpp"
@@ -21,6 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using eg::test::check_missing_value;
 using eg::test::env_map;
 using eg::test::has_lines;
 using eg::test::lines_of;
@@ -28,12 +30,10 @@ using eg::test::process_result;
 using eg::test::read_file;
 using eg::test::run_eg_config;
 using eg::test::run_server;
+using eg::test::show;
 using eg::test::source_path;
 using eg::test::temp_dir;
-
-void show(const process_result& r) {
-    UNSCOPED_INFO("exit code " << r.exit_code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
-}
+using eg::test::two_primaries_description;
 
 process_result run_generate(const std::string& description, const std::string& out,
                             const std::string& cwd) {
@@ -54,16 +54,6 @@ std::set<std::string> names_in(const fs::path& dir) {
         names.insert(entry.path().filename().string());
     return names;
 }
-
-const char* const two_primaries_description =
-    "cluster-name: two\n"
-    "members:\n"
-    "  - name: a\n"
-    "    role: primary\n"
-    "    host: 10.0.0.1\n"
-    "  - name: b\n"
-    "    role: primary\n"
-    "    host: 10.0.0.2\n";
 
 // Three primaries and a secondary with options that need quoting in an environment file.
 const char* const rich_description =
@@ -330,13 +320,7 @@ TEST_CASE("eg-config generate: -o without a directory is reported as missing its
           "[eg-config][generate]") {
     temp_dir dir;
     dir.write("c.yaml", two_primaries_description);
-    const auto r = run_eg_config({"generate", "c.yaml", "-o"}, {}, dir.path().string());
-    show(r);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(r.err.find("-o") != std::string::npos);
-    // -o is a known option: calling it unknown sends the user looking for a typo.
-    CHECK(r.err.find("unknown option") == std::string::npos);
+    check_missing_value(run_eg_config({"generate", "c.yaml", "-o"}, {}, dir.path().string()), "-o");
 }
 
 TEST_CASE("eg-config generate: existing files are replaced and no temporary file remains",

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/config_inputs.hpp"
 #include "support/output_text.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -22,13 +23,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using eg::test::check_missing_value;
 using eg::test::count_of;
 using eg::test::has_lines;
 using eg::test::lines_of;
 using eg::test::process_result;
 using eg::test::run_eg_config;
+using eg::test::show;
 using eg::test::source_path;
 using eg::test::temp_dir;
+using eg::test::two_primaries_description;
 using json = nlohmann::ordered_json;
 
 process_result lint(std::vector<std::string> args, const std::string& cwd) {
@@ -65,24 +69,10 @@ const char* const single_primary_description =
     "    role: primary\n"
     "    host: 10.0.0.1\n";
 
-const char* const two_primaries_description =
-    "cluster-name: two\n"
-    "members:\n"
-    "  - name: a\n"
-    "    role: primary\n"
-    "    host: 10.0.0.1\n"
-    "  - name: b\n"
-    "    role: primary\n"
-    "    host: 10.0.0.2\n";
-
 std::string summary(int files, int members, int errors, int warnings, int notes) {
     return std::to_string(files) + " file(s), " + std::to_string(members) +
            " member(s): " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
            " warning(s), " + std::to_string(notes) + " note(s)\n";
-}
-
-void show(const process_result& r) {
-    UNSCOPED_INFO("exit code " << r.exit_code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
 }
 
 // Line and column (1-based) of the first occurrence of `what` in `text`.
@@ -313,13 +303,7 @@ TEST_CASE("eg-config lint: usage errors exit 2 and print nothing on stdout", "[e
 
 TEST_CASE("eg-config lint: --format without a value is reported as missing its value",
           "[eg-config][lint]") {
-    const auto r = lint({"samples/valid/tutorial", "--format"}, source_path(""));
-    show(r);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(r.err.find("--format") != std::string::npos);
-    // --format is a known option: calling it unknown sends the user looking for a typo.
-    CHECK(r.err.find("unknown option") == std::string::npos);
+    check_missing_value(lint({"samples/valid/tutorial", "--format"}, source_path("")), "--format");
 }
 
 TEST_CASE("eg-config lint: a missing file exits 2 and the other files are still linted",
@@ -587,4 +571,12 @@ TEST_CASE("validate-sarif.js: rejects a SARIF document the official schema does 
         CHECK(check.exit_code == 1);
         CHECK(check.out.rfind("invalid: ", 0) == 0);
     }
+}
+
+TEST_CASE("eg-config lint: a directory without YAML files is a usage error", "[eg-config][lint]") {
+    eg::test::temp_dir dir;
+    dir.write("empty/README.md", "no configurations here\n");
+    const auto r = eg::test::run_eg_config({"lint", "empty"}, {}, dir.path().string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no *.yaml or *.yml files") != std::string::npos);
 }

@@ -2,13 +2,18 @@
 // the tutorial's member files ("Deploy an Easegress Cluster Step by Step").
 #pragma once
 
+#include <eg/cluster_description.hpp>
 #include <eg/config_loader.hpp>
+
+#include <catch2/catch.hpp>
 
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/diagnostic_checks.hpp"
 
 namespace eg::test {
 
@@ -26,6 +31,38 @@ inline eg::config::file_reader reader_over(file_map files,
             return it->second;
         };
 }
+
+// The configuration of the member file `path` holding `text`, loaded alone as
+// `easegress-server --config-file` loads it; loading must be clean.
+inline eg::config::effective_config load_member_file(const std::string& path,
+                                                     const std::string& text) {
+    auto loaded = eg::config::load_config({"--config-file", path}, {}, reader_over({{path, text}}));
+    log_diagnostics("load", loaded.diagnostics);
+    REQUIRE(loaded.diagnostics.empty());
+    return std::move(loaded.config);
+}
+
+// The cluster description `text` read from `path`; reading must be clean.
+inline eg::description::cluster_description read_clean_description(const std::string& text,
+                                                                   const std::string& path) {
+    eg::diag::diagnostics read;
+    auto d = eg::description::read_description(text, path, read);
+    log_diagnostics("read", read);
+    REQUIRE(read.empty());
+    REQUIRE(d);
+    return std::move(*d);
+}
+
+// A cluster description of two primaries, a on 10.0.0.1 and b on 10.0.0.2.
+inline constexpr const char* two_primaries_description =
+    "cluster-name: two\n"
+    "members:\n"
+    "  - name: a\n"
+    "    role: primary\n"
+    "    host: 10.0.0.1\n"
+    "  - name: b\n"
+    "    role: primary\n"
+    "    host: 10.0.0.2\n";
 
 // The tutorial's file for primary machine-N, HOSTn = 10.0.0.n.
 inline std::string tutorial_primary_file(int n) {

@@ -12,6 +12,13 @@
 
 namespace eg::test {
 
+// Shows every finding of `all` as "<label>: <code> <location> <message>" when a later check fails.
+inline void log_diagnostics(std::string_view label, const eg::diag::diagnostics& all) {
+    for (const auto& d : all)
+        UNSCOPED_INFO(label << ": " << d.code << " " << eg::diag::location_text(d.where) << " "
+                            << d.message);
+}
+
 // The codes of `all`, in order.
 inline std::vector<std::string> codes(const eg::diag::diagnostics& all) {
     std::vector<std::string> out;

@@ -2,12 +2,11 @@
 // working directory, and build its command lines.
 #pragma once
 
-#include <catch2/catch.hpp>
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "support/binary_runner.hpp"
 #include "support/process.hpp"
 
 namespace eg::test {
@@ -18,15 +17,7 @@ using env_map = std::map<std::string, std::string>;
 // own); a run that times out fails the test.
 inline process_result run_server(const std::vector<std::string>& args, const env_map& env = {},
                                  const std::string& cwd = {}) {
-    std::vector<std::string> argv{binary_path("easegress-server")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    run_options options;
-    options.env = env;
-    options.cwd = cwd;
-    options.timeout = std::chrono::seconds(30);
-    auto result = run_process(argv, options);
-    REQUIRE_FALSE(result.timed_out);
-    return result;
+    return run_built("easegress-server", args, env, cwd);
 }
 
 // `args` followed by `more`.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/binary_runner.hpp"
 #include "support/process.hpp"
 
 namespace eg::test {
@@ -23,15 +24,23 @@ inline process_result run_eg_config(const std::vector<std::string>& args,
     const std::string binary = binary_path("eg-config");
     INFO("eg-config is built by `cmake --build build` (target eg-config)");
     REQUIRE(std::filesystem::exists(binary));
-    std::vector<std::string> argv{binary};
-    argv.insert(argv.end(), args.begin(), args.end());
-    run_options options;
-    options.env = env;
-    options.cwd = cwd;
-    options.timeout = std::chrono::seconds(30);
-    auto result = run_process(argv, options);
-    REQUIRE_FALSE(result.timed_out);
-    return result;
+    return run_built("eg-config", args, env, cwd);
+}
+
+// Shows how a run ended when a later check fails.
+inline void show(const process_result& r) {
+    UNSCOPED_INFO("exit code " << r.exit_code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+}
+
+// A usage error for `option` given without its value: exit 2, nothing on stdout, and stderr names
+// the option without calling it unknown (it is a known option: calling it unknown sends the user
+// looking for a typo).
+inline void check_missing_value(const process_result& r, const std::string& option) {
+    show(r);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(option) != std::string::npos);
+    CHECK(r.err.find("unknown option") == std::string::npos);
 }
 
 // The whole content of a file; fails the test when it cannot be read.
@@ -73,9 +82,7 @@ inline process_result run_node_tool(const std::vector<std::string>& argv,
     run_options options;
     options.cwd = cwd;
     options.timeout = std::chrono::seconds(60);
-    auto result = run_process(argv, options);
-    REQUIRE_FALSE(result.timed_out);
-    return result;
+    return run_to_end(argv, options);
 }
 
 }  // namespace eg::test

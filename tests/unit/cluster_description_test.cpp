@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/config_inputs.hpp"
 #include "support/diagnostic_checks.hpp"
 #include "support/process.hpp"
 
@@ -53,10 +54,7 @@ read_result read(const std::string& text) {
 
 // The members of a description that reads clean.
 std::vector<topo::member_view> members(const std::string& text) {
-    auto r = read(text);
-    REQUIRE(r.diagnostics.empty());
-    REQUIRE(r.description);
-    return desc::members_of(*r.description);
+    return desc::members_of(eg::test::read_clean_description(text, path));
 }
 
 std::string where(const diag::diagnostic& d) { return diag::location_text(d.where); }

@@ -68,20 +68,13 @@ std::vector<std::string> free_ports(int n) {
 }
 
 cfg::effective_config load(const std::string& text) {
-    auto loaded = cfg::load_config({"-f", "m.yaml"}, {}, eg::test::reader_over({{"m.yaml", text}}));
-    for (const auto& d : loaded.diagnostics)
-        UNSCOPED_INFO("load: " << d.code << " " << diag::location_text(d.where) << " "
-                               << d.message);
-    REQUIRE(loaded.diagnostics.empty());
-    return std::move(loaded.config);
+    return eg::test::load_member_file("m.yaml", text);
 }
 
 diag::diagnostics check(const cfg::effective_config& c) {
     diag::diagnostics out;
     eg::host::check_member_on_host(c, out);
-    for (const auto& d : out)
-        UNSCOPED_INFO("finding: " << d.code << " " << diag::location_text(d.where) << " "
-                                  << d.message);
+    eg::test::log_diagnostics("finding", out);
     return out;
 }
 
@@ -95,6 +88,18 @@ std::string secondary(const std::string& api_addr, const fs::path& home,
            "cluster-role: secondary\n"
            "api-addr: " +
            eg::emit::scalar(api_addr) +
+           "\n"
+           "home-dir: " +
+           yaml(home) + "\n" + extra;
+}
+
+// A primary on 127.0.0.1:`api_port` at home `home`; lines 1-5, then `extra`.
+std::string primary(const std::string& api_port, const fs::path& home, const std::string& extra) {
+    return "name: m1\n"
+           "cluster-name: cluster-test\n"
+           "cluster-role: primary\n"
+           "api-addr: 127.0.0.1:" +
+           api_port +
            "\n"
            "home-dir: " +
            yaml(home) + "\n" + extra;
@@ -138,23 +143,15 @@ TEST_CASE("check_member_on_host: a listen URL on an address this machine lacks i
     REQUIRE(eg::host::local_addresses().count("10.255.255.1") == 0);
     eg::test::temp_dir home;
     const auto ports = free_ports(3);
-    const auto d = only(check(load("name: m1\n"
-                                   "cluster-name: cluster-test\n"
-                                   "cluster-role: primary\n"
-                                   "api-addr: 127.0.0.1:" +
-                                   ports[0] +
-                                   "\n"
-                                   "home-dir: " +
-                                   yaml(home.path()) +
-                                   "\n"
-                                   "cluster:\n"
-                                   "  listen-peer-urls:\n"
-                                   "  - http://10.255.255.1:" +
-                                   ports[1] +
-                                   "\n"
-                                   "  listen-client-urls:\n"
-                                   "  - http://127.0.0.1:" +
-                                   ports[2] + "\n")),
+    const auto d = only(check(load(primary(ports[0], home.path(),
+                                           "cluster:\n"
+                                           "  listen-peer-urls:\n"
+                                           "  - http://10.255.255.1:" +
+                                               ports[1] +
+                                               "\n"
+                                               "  listen-client-urls:\n"
+                                               "  - http://127.0.0.1:" +
+                                               ports[2] + "\n"))),
                         "EG402");
     CHECK(where(d) == "m.yaml:8:5");
     CHECK(d.path == "cluster.listen-peer-urls");
@@ -219,39 +216,30 @@ TEST_CASE("check_member_on_host: a clean member on free ports has no findings", 
     const auto ca = home.write("tls/ca.pem", "ca\n");
     const auto objects = home.write("objects.yaml", "kind: HTTPServer\n");
     const auto ports = free_ports(3);
-    const auto out =
-        check(load("name: m1\n"
-                   "cluster-name: cluster-test\n"
-                   "cluster-role: primary\n"
-                   "api-addr: 127.0.0.1:" +
-                   ports[0] +
-                   "\n"
-                   "home-dir: " +
-                   yaml(home.path()) +
-                   "\n"
-                   "data-dir: data\n"
-                   "tls: true\n"
-                   "cert-file: " +
-                   yaml(cert) +
-                   "\n"
-                   "key-file: " +
-                   yaml(key) +
-                   "\n"
-                   "client-ca-file: " +
-                   yaml(ca) +
-                   "\n"
-                   "initial-object-config-files:\n"
-                   "- " +
-                   yaml(objects) +
-                   "\n"
-                   "cluster:\n"
-                   "  listen-peer-urls:\n"
-                   "  - http://127.0.0.1:" +
-                   ports[1] +
-                   "\n"
-                   "  listen-client-urls:\n"
-                   "  - http://localhost:" +
-                   ports[2] + "\n"));
+    const auto out = check(load(primary(ports[0], home.path(),
+                                        "data-dir: data\n"
+                                        "tls: true\n"
+                                        "cert-file: " +
+                                            yaml(cert) +
+                                            "\n"
+                                            "key-file: " +
+                                            yaml(key) +
+                                            "\n"
+                                            "client-ca-file: " +
+                                            yaml(ca) +
+                                            "\n"
+                                            "initial-object-config-files:\n"
+                                            "- " +
+                                            yaml(objects) +
+                                            "\n"
+                                            "cluster:\n"
+                                            "  listen-peer-urls:\n"
+                                            "  - http://127.0.0.1:" +
+                                            ports[1] +
+                                            "\n"
+                                            "  listen-client-urls:\n"
+                                            "  - http://localhost:" +
+                                            ports[2] + "\n")));
     CHECK(out.empty());
 }
 

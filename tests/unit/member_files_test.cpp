@@ -55,15 +55,9 @@ struct cluster {
 };
 
 cluster read_cluster(const std::string& text, const std::string& path) {
-    diag::diagnostics out;
-    auto d = desc::read_description(text, path, out);
-    for (const auto& f : out)
-        UNSCOPED_INFO("read: " << f.code << " " << diag::location_text(f.where) << " "
-                               << f.message);
-    REQUIRE(out.empty());
-    REQUIRE(d);
-    auto views = desc::members_of(*d);
-    return {std::move(*d), std::move(views)};
+    auto d = eg::test::read_clean_description(text, path);
+    auto views = desc::members_of(d);
+    return {std::move(d), std::move(views)};
 }
 
 std::string source_text(const std::string& rel) {
@@ -108,13 +102,7 @@ constexpr const char* rich_description =
 
 // The generated YAML, loaded as the server loads it.
 cfg::effective_config load_generated(const std::string& yaml) {
-    auto loaded = cfg::load_config({"--config-file", "generated.yaml"}, {},
-                                   eg::test::reader_over({{"generated.yaml", yaml}}));
-    for (const auto& d : loaded.diagnostics)
-        UNSCOPED_INFO("load: " << d.code << " " << diag::location_text(d.where) << " "
-                               << d.message);
-    REQUIRE(loaded.diagnostics.empty());
-    return std::move(loaded.config);
+    return eg::test::load_member_file("generated.yaml", yaml);
 }
 
 // Every option a member file can hold has the same value, set or not, in both.

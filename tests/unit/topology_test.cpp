@@ -38,14 +38,9 @@ using files_t = std::vector<std::pair<std::string, std::string>>;  // path -> YA
 // A member file as `eg-config lint` sees it: loaded alone, placed at the file's start, on the
 // host its configuration tells.
 topo::member_view view_of(const std::string& path, const std::string& text) {
-    auto loaded =
-        cfg::load_config({"--config-file", path}, {}, eg::test::reader_over({{path, text}}));
-    for (const auto& d : loaded.diagnostics)
-        UNSCOPED_INFO("load: " << d.code << " " << diag::location_text(d.where) << " "
-                               << d.message);
-    REQUIRE(loaded.diagnostics.empty());
-    const auto host = topo::host_of(loaded.config);
-    return {path, diag::file_location{path, 1, 1}, host, std::move(loaded.config)};
+    auto config = eg::test::load_member_file(path, text);
+    const auto host = topo::host_of(config);
+    return {path, diag::file_location{path, 1, 1}, host, std::move(config)};
 }
 
 std::vector<topo::member_view> views_of(const files_t& files) {
@@ -184,17 +179,25 @@ std::vector<primary> primaries_on_own_hosts(int n) {
     return out;
 }
 
+// local_primaries()' files and machine-4, a secondary on 127.0.0.1:42381 pointing at machine-1.
+files_t local_cluster_files() {
+    auto files = files_of(local_primaries());
+    files.emplace_back("machine-4.yaml",
+                       secondary_file("machine-4", "127.0.0.1:42381", {"http://127.0.0.1:12380"}));
+    return files;
+}
+
+// The members of `files` with their hosts settled as `eg-config lint` settles them.
+std::vector<topo::member_view> settled(const files_t& files) {
+    auto members = views_of(files);
+    eg::lint::settle_hosts(members);
+    return members;
+}
+
 // The members a description stands for; reading it must be clean.
 std::vector<topo::member_view> described(const std::string& text,
                                          const std::string& path = "cluster.yaml") {
-    diag::diagnostics read;
-    auto d = eg::description::read_description(text, path, read);
-    for (const auto& f : read)
-        UNSCOPED_INFO("read: " << f.code << " " << diag::location_text(f.where) << " "
-                               << f.message);
-    REQUIRE(read.empty());
-    REQUIRE(d);
-    return eg::description::members_of(*d);
+    return eg::description::members_of(eg::test::read_clean_description(text, path));
 }
 
 }  // namespace
@@ -238,11 +241,7 @@ TEST_CASE(
     "check_topology: the local sample members on one host with their own ports have no "
     "findings",
     "[topology]") {
-    auto files = files_of(local_primaries());
-    files.emplace_back("machine-4.yaml",
-                       secondary_file("machine-4", "127.0.0.1:42381", {"http://127.0.0.1:12380"}));
-    auto members = views_of(files);
-    eg::lint::settle_hosts(members);
+    const auto members = settled(local_cluster_files());
     CHECK(check(members).empty());
 }
 
@@ -348,9 +347,7 @@ TEST_CASE("check_unique: two primaries advertising one client URL are EG306 at t
 
 TEST_CASE("check_ports_per_host: two members with one api-addr port on 127.0.0.1 are EG307",
           "[topology]") {
-    auto files = files_of(local_primaries());
-    files.emplace_back("machine-4.yaml",
-                       secondary_file("machine-4", "127.0.0.1:42381", {"http://127.0.0.1:12380"}));
+    auto files = local_cluster_files();
     files.emplace_back("machine-5.yaml",
                        secondary_file("machine-5", "127.0.0.1:42381", {"http://127.0.0.1:12380"}));
     const auto d = only(check(files), "EG307");
@@ -666,11 +663,7 @@ TEST_CASE(
 
 TEST_CASE("settle_hosts: a loopback secondary stays on localhost when every member is there",
           "[topology]") {
-    auto files = files_of(local_primaries());
-    files.emplace_back("machine-4.yaml",
-                       secondary_file("machine-4", "127.0.0.1:42381", {"http://127.0.0.1:12380"}));
-    auto members = views_of(files);
-    eg::lint::settle_hosts(members);
+    const auto members = settled(local_cluster_files());
     for (const auto& m : members) CHECK(m.host == "localhost");
 }
 
@@ -699,8 +692,7 @@ TEST_CASE("settle_hosts: a wildcard secondary runs on localhost when every other
     auto files = files_of(local_primaries());
     files.emplace_back("machine-4.yaml",
                        secondary_file("machine-4", "0.0.0.0:12381", {"http://127.0.0.1:12380"}));
-    auto members = views_of(files);
-    eg::lint::settle_hosts(members);
+    const auto members = settled(files);
     CHECK(members[3].host == "localhost");
     const auto out = check(members);
     CHECK(codes(out) == codes_t{"EG307"});

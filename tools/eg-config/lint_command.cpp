@@ -92,6 +92,8 @@ int lint_command(const arguments& args) {
                     "cannot read \"" + file + "\"", "check that the file exists and is readable"));
         }
     }
+    if (files.empty() && unreadable.empty())
+        return usage_error("lint: no *.yaml or *.yml files in the paths given");
     auto result = lint::lint_files(files, options);
     diag::diagnostics all = unreadable;
     all.append(result.findings);
