@@ -1,0 +1,203 @@
+#pragma once
+// etcd supervisor: runs the real etcd of a primary and keeps it running.
+//  - etcd is started from a thread that lives as long as the supervisor, with an empty signal
+//    mask, default signal dispositions, an explicit environment and its own process group, and
+//    PR_SET_PDEATHSIG so that it dies with the daemon even when the daemon is SIGKILLed;
+//  - a crashed etcd is restarted with capped exponential backoff;
+//  - stop() sends SIGTERM to the process group, then SIGKILL after a grace period.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace eg::server {
+
+struct etcd_launch {
+    std::string binary;                     // absolute path of etcd
+    std::vector<std::string> arguments;     // after the binary, e.g. --config-file F
+    std::vector<std::string> environment;   // exactly this, e.g. {"PATH=/usr/bin:/bin"}
+    std::string output_file;                // etcd's stdout and stderr; empty: inherit
+    std::chrono::milliseconds grace{5000};  // SIGTERM -> SIGKILL
+    std::chrono::milliseconds first_backoff{200};
+    std::chrono::milliseconds max_backoff{10000};
+};
+
+// What happened to etcd, for logs: "started pid 123", "exited with status 2, restarting in 400ms".
+using supervisor_event = std::function<void(const std::string&)>;
+
+class etcd_supervisor {
+public:
+    etcd_supervisor(etcd_launch launch, supervisor_event on_event)
+        : launch_(std::move(launch)), on_event_(std::move(on_event)) {}
+    etcd_supervisor(const etcd_supervisor&) = delete;
+    etcd_supervisor& operator=(const etcd_supervisor&) = delete;
+    ~etcd_supervisor() { stop(); }
+
+    // Starts the supervising thread, which starts etcd. Returns false if etcd cannot be spawned.
+    bool start() {
+        if (::access(launch_.binary.c_str(), X_OK) != 0) {
+            event("cannot run " + launch_.binary + ": " + std::strerror(errno));
+            return false;
+        }
+        std::unique_lock lock(mutex_);
+        thread_ = std::thread([this] { run(); });
+        changed_.wait(lock, [this] { return pid_ > 0 || spawn_failed_; });
+        return !spawn_failed_;
+    }
+
+    // The running etcd's pid, or 0.
+    pid_t pid() const {
+        std::lock_guard lock(mutex_);
+        return pid_;
+    }
+
+    int restarts() const { return restarts_.load(); }
+
+    // SIGTERM to etcd's process group, SIGKILL after the grace period; waits for the thread.
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!thread_.joinable()) return;
+            stopping_ = true;
+            if (pid_ > 0) ::kill(-pid_, SIGTERM);
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+
+private:
+    void event(const std::string& text) {
+        if (on_event_) on_event_(text);
+    }
+
+    // fork + exec from this (long-lived) thread; only async-signal-safe calls in the child.
+    pid_t spawn() {
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(launch_.binary.c_str()));
+        for (auto& a : launch_.arguments) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        std::vector<char*> envp;
+        for (auto& e : launch_.environment) envp.push_back(const_cast<char*>(e.c_str()));
+        envp.push_back(nullptr);
+        int output = -1;
+        if (!launch_.output_file.empty()) {
+            output = ::open(launch_.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                            0644);
+            if (output < 0) return -1;
+        }
+        const pid_t parent = ::getpid();
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::setpgid(0, 0);
+            sigset_t none;
+            sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(127);  // the daemon died before prctl
+            if (output >= 0) {
+                ::dup2(output, STDOUT_FILENO);
+                ::dup2(output, STDERR_FILENO);
+            }
+            ::execve(argv[0], argv.data(), envp.data());
+            ::_exit(127);
+        }
+        if (output >= 0) ::close(output);
+        if (child > 0) ::setpgid(child, child);
+        return child;
+    }
+
+    void run() {
+        auto backoff = launch_.first_backoff;
+        bool first = true;
+        while (true) {
+            const pid_t child = spawn();
+            {
+                std::lock_guard lock(mutex_);
+                if (child <= 0) {
+                    spawn_failed_ = first;
+                } else {
+                    pid_ = child;
+                }
+            }
+            changed_.notify_all();
+            if (child <= 0) {
+                event("cannot start " + launch_.binary + ": " + std::strerror(errno));
+                if (first) return;
+            } else {
+                event("etcd started, pid " + std::to_string(child));
+                const auto started = std::chrono::steady_clock::now();
+                const int status = wait_for(child);
+                {
+                    std::lock_guard lock(mutex_);
+                    pid_ = 0;
+                    if (stopping_) return;
+                }
+                if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                    event(
+                        "etcd exited by itself with status 0 (removed from the cluster?); not "
+                        "restarting");
+                    return;
+                }
+                if (std::chrono::steady_clock::now() - started > std::chrono::seconds(30))
+                    backoff = launch_.first_backoff;  // it ran well for a while
+                event("etcd " + describe(status) + "; restarting in " +
+                      std::to_string(backoff.count()) + "ms");
+            }
+            first = false;
+            std::unique_lock lock(mutex_);
+            if (changed_.wait_for(lock, backoff, [this] { return stopping_; })) return;
+            backoff = std::min(backoff * 2, launch_.max_backoff);
+            restarts_.fetch_add(1);
+        }
+    }
+
+    // Waits for the child; once stopping, escalates to SIGKILL after the grace period.
+    int wait_for(pid_t child) {
+        int status = 0;
+        std::chrono::steady_clock::time_point kill_at{};
+        while (true) {
+            const pid_t done = ::waitpid(child, &status, WNOHANG);
+            if (done == child) return status;
+            if (done < 0 && errno != EINTR) return status;
+            std::unique_lock lock(mutex_);
+            if (stopping_) {
+                const auto now = std::chrono::steady_clock::now();
+                if (kill_at == std::chrono::steady_clock::time_point{})
+                    kill_at = now + launch_.grace;
+                if (now >= kill_at) ::kill(-child, SIGKILL);
+            }
+            changed_.wait_for(lock, std::chrono::milliseconds(20));
+        }
+    }
+
+    static std::string describe(int status) {
+        if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
+        return "exited with status " + std::to_string(WEXITSTATUS(status));
+    }
+
+    etcd_launch launch_;
+    supervisor_event on_event_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::thread thread_;
+    pid_t pid_ = 0;
+    bool stopping_ = false;
+    bool spawn_failed_ = false;
+    std::atomic<int> restarts_{0};
+};
+
+}  // namespace eg::server
