@@ -41,7 +41,9 @@ inline std::filesystem::path resolve_home(const config::effective_config& c,
                                           const std::filesystem::path& working_dir) {
     std::filesystem::path home(c.get(config::opt::home_dir));
     if (home.is_relative()) home = working_dir / home;
-    return home.lexically_normal();
+    auto text = home.lexically_normal().string();
+    while (text.size() > 1 && text.back() == '/') text.pop_back();  // cleaned, as Go's Clean
+    return text;
 }
 
 inline std::string resolve_under_home(const std::string& dir, const std::filesystem::path& home) {

@@ -363,6 +363,7 @@ inline constexpr option_decl<k::duration> member_heartbeat_interval{{
     .help = "How often this member publishes its status. A member silent for 3 intervals is "
             "shown as Offline.",
     .group = option_group::cluster,
+    .status_field = "MemberHeartbeatInterval",
 }};
 inline constexpr option_decl<k::string> etcd_binary{{
     .flag = "etcd-binary",
