@@ -305,6 +305,25 @@ inline void resolve_deprecated_values(effective_config& config, diag::diagnostic
     }
 }
 
+// Values read from a configuration file, over the defaults.
+inline void apply_file_values(file_values values, effective_config& config) {
+    for (auto& fv : values) {
+        auto& slot = config.mutable_at(*fv.spec);
+        slot.value = std::move(fv.value);
+        slot.source = std::move(fv.source);
+    }
+}
+
+// A member configuration file already parsed as YAML, with no flags or environment: what
+// `eg-config lint` checks.
+inline load_result load_config_file(const YAML::Node& root, const std::string& path) {
+    load_result result{default_config(), {}};
+    result.config.set_config_file(path);
+    apply_file_values(read_config_node(root, path, result.diagnostics), result.config);
+    resolve_deprecated_values(result.config, result.diagnostics);
+    return result;
+}
+
 // The whole load: flags and environment are scanned first so that --config-file (or
 // EASEGRESS_CONFIG_FILE) is known; then file < environment < flags are applied in order.
 inline load_result load_config(const std::vector<std::string>& args, const environment& env,
@@ -321,11 +340,7 @@ inline load_result load_config(const std::vector<std::string>& args, const envir
     if (!path.empty()) {
         result.config.set_config_file(path);
         if (auto text = read(path)) {
-            for (auto& fv : read_config_text(*text, path, out)) {
-                auto& slot = result.config.mutable_at(*fv.spec);
-                slot.value = std::move(fv.value);
-                slot.source = std::move(fv.source);
-            }
+            apply_file_values(read_config_text(*text, path, out), result.config);
         } else {
             out.add(diag::make(diag::code("file-unreadable"), "config-file",
                                diag::file_location{path, 0, 0},

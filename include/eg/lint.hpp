@@ -75,9 +75,7 @@ inline lint_result lint_files(const std::vector<source_file>& files, const lint_
             ++result.clusters;
             continue;
         }
-        auto loaded = config::load_config(
-            {"--config-file", file.path}, {},
-            [&](const std::string&) -> std::optional<std::string> { return file.text; });
+        auto loaded = config::load_config_file(*root, file.path);
         result.findings.append(loaded.diagnostics);
         const auto host = topology::host_of(loaded.config);
         member_files.push_back(
