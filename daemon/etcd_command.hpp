@@ -3,6 +3,7 @@
 // the etcd server it runs, and that configuration as the YAML file given to `etcd --config-file`.
 
 #include <eg/effective_config.hpp>
+#include <eg/member_paths.hpp>
 #include <eg/server_options.hpp>
 #include <eg/yaml_text.hpp>
 
@@ -35,34 +36,14 @@ struct etcd_configuration {
     bool pre_vote = true;
 };
 
-// Directories resolved as upstream: home absolute against the working directory, data and WAL
-// against home; an empty WAL dir stays empty.
-inline std::filesystem::path resolve_home(const config::effective_config& c,
-                                          const std::filesystem::path& working_dir) {
-    std::filesystem::path home(c.get(config::opt::home_dir));
-    if (home.is_relative()) home = working_dir / home;
-    auto text = home.lexically_normal().string();
-    while (text.size() > 1 && text.back() == '/') text.pop_back();  // cleaned, as Go's Clean
-    return text;
-}
-
-inline std::string resolve_under_home(const std::string& dir, const std::filesystem::path& home) {
-    if (dir.empty()) return {};
-    std::filesystem::path path(dir);
-    if (path.is_relative()) path = home / path;
-    auto text = path.lexically_normal().string();
-    while (text.size() > 1 && text.back() == '/') text.pop_back();
-    return text;
-}
-
 inline etcd_configuration etcd_configuration_for(const config::effective_config& c,
                                                  const std::filesystem::path& working_dir) {
     namespace opt = config::opt;
-    const auto home = resolve_home(c, working_dir);
+    const std::filesystem::path home = config::resolve_home(c, working_dir);
     etcd_configuration e;
     e.name = c.get(opt::name);
-    e.data_dir = resolve_under_home(c.get(opt::data_dir), home);
-    e.wal_dir = resolve_under_home(c.get(opt::wal_dir), home);
+    e.data_dir = config::resolve_under_home(c.get(opt::data_dir), home);
+    e.wal_dir = config::resolve_under_home(c.get(opt::wal_dir), home);
     e.listen_peer_urls = c.get(opt::listen_peer_urls);
     e.listen_client_urls = c.get(opt::listen_client_urls);
     e.initial_advertise_peer_urls = c.get(opt::initial_advertise_peer_urls);

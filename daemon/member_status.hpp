@@ -75,11 +75,11 @@ inline json status_options(const config::effective_config& c,
             options[std::string(field)] = detail::option_json(*spec, value);
         }
     }
-    const auto home = resolve_home(c, working_dir);
+    const std::filesystem::path home = config::resolve_home(c, working_dir);
     options["AbsHomeDir"] = home.string();
-    options["AbsDataDir"] = resolve_under_home(c.get(config::opt::data_dir), home);
-    options["AbsWALDir"] = resolve_under_home(c.get(config::opt::wal_dir), home);
-    options["AbsLogDir"] = resolve_under_home(c.get(config::opt::log_dir), home);
+    options["AbsDataDir"] = config::resolve_under_home(c.get(config::opt::data_dir), home);
+    options["AbsWALDir"] = config::resolve_under_home(c.get(config::opt::wal_dir), home);
+    options["AbsLogDir"] = config::resolve_under_home(c.get(config::opt::log_dir), home);
     return options;
 }
 

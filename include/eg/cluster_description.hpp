@@ -169,12 +169,16 @@ public:
 private:
     diag::file_location place(const YAML::Node& n) const { return config::yaml_place(path_, n); }
 
+    // What a required key holds, for the hint; `members` is structure, not a declared field.
+    static std::string description_of(std::string_view key) {
+        if (key == "members") return "a list of members";
+        return std::string(field(key).help);
+    }
+
     void missing(std::string_view key, diag::location where, const std::string& whose) {
-        out_.add(diag::make(
-            diag::code("missing-field"), std::string(key), std::move(where),
-            "the cluster description lacks '" + std::string(key) + "'" + whose,
-            "add `" + std::string(key) + ":` (" +
-                std::string(field(key).key == key ? field(key).help : "a list of members") + ")"));
+        out_.add(diag::make(diag::code("missing-field"), std::string(key), std::move(where),
+                            "the cluster description lacks '" + std::string(key) + "'" + whose,
+                            "add `" + std::string(key) + ":` (" + description_of(key) + ")"));
     }
 
     void unknown(const YAML::Node& key, const std::string& section,

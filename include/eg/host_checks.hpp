@@ -5,6 +5,7 @@
 
 #include <eg/diagnostic_catalogue.hpp>
 #include <eg/effective_config.hpp>
+#include <eg/member_paths.hpp>
 #include <eg/server_options.hpp>
 #include <eg/topology.hpp>
 #include <eg/url.hpp>
@@ -148,13 +149,13 @@ inline void check_member_on_host(const config::effective_config& c, diag::diagno
                                std::string(spec->yaml_key()) + " \"" + path +
                                    "\" cannot be read: " + std::strerror(errno),
                                "check the path and its permissions"));
-    const auto marker = std::filesystem::path(topology::resolved_data_dir(c)) / cluster_marker;
+    const auto marker = std::filesystem::path(config::resolve_data_dir(c)) / cluster_marker;
     std::ifstream in(marker);
     std::string owner;
     if (in && std::getline(in, owner) && !owner.empty() && owner != c.get(opt::cluster_name))
         out.add(diag::make(diag::code("data-dir-other-cluster"), "data-dir",
                            c.at(opt::data_dir).source.where,
-                           "data dir " + topology::resolved_data_dir(c) + " belongs to cluster '" +
+                           "data dir " + config::resolve_data_dir(c) + " belongs to cluster '" +
                                owner + "', not '" + c.get(opt::cluster_name) + "'",
                            "use another data-dir, or move the old data away if that cluster is "
                            "gone"));

@@ -240,7 +240,7 @@ inline void check_ports(const effective_config& c, diag::diagnostics& out) {
 inline void check_role_options(const effective_config& c, diag::diagnostics& out) {
     const auto& role = c.get(opt::cluster_role);
     if (!opt::cluster_role.spec.allows(role)) return;
-    const auto defaults = default_config();
+    static const auto defaults = default_config();  // immutable: built once, not per member
     for (const auto* spec : all_options) {
         const auto& slot = c.at(*spec);
         if (!slot.is_set() || applies_to(spec->roles, role)) continue;

@@ -4,6 +4,7 @@
 
 #include <eg/diagnostic_catalogue.hpp>
 #include <eg/effective_config.hpp>
+#include <eg/member_paths.hpp>
 #include <eg/server_options.hpp>
 #include <eg/url.hpp>
 
@@ -311,22 +312,12 @@ inline void check_localhost_advertised(const std::vector<member_view>& members,
     }
 }
 
-// Absolute data dir of a member, resolved as the server does (relative paths against home-dir).
-inline std::string resolved_data_dir(const effective_config& c) {
-    namespace fs = std::filesystem;
-    fs::path data(c.get(opt::data_dir));
-    if (data.is_relative()) data = fs::path(c.get(opt::home_dir)) / data;
-    auto text = data.lexically_normal().string();
-    while (text.size() > 1 && text.back() == '/') text.pop_back();  // "a/" and "a" are one dir
-    return text;
-}
-
 // Two members on one host never share a data dir.
 inline void check_data_dirs(const std::vector<member_view>& members, diag::diagnostics& out) {
     std::map<std::pair<std::string, std::string>, const member_view*> taken;
     for (const auto& m : members) {
         if (m.host.empty()) continue;
-        const auto dir = resolved_data_dir(m.config);
+        const auto dir = config::resolve_data_dir(m.config);
         auto [it, fresh] = taken.emplace(std::pair{m.host, dir}, &m);
         if (fresh) continue;
         // Blame what made the paths equal: the data dir if set, else the home dir, else the
