@@ -97,6 +97,7 @@ inline std::string etcd_config_file(const etcd_configuration& e) {
     out += "election-timeout: " + std::to_string(e.election_timeout_ms) + "\n";
     out += "pre-vote: " + std::string(e.pre_vote ? "true" : "false") + "\n";
     out += "enable-v2: false\n";
+    out += "enable-grpc-gateway: true\n";  // the file form defaults it to off
     out += "logger: zap\n";
     out += "log-outputs: [stderr]\n";
     return out;

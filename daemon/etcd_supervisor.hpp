@@ -26,10 +26,13 @@
 namespace eg::server {
 
 struct etcd_launch {
-    std::string binary;                     // absolute path of etcd
-    std::vector<std::string> arguments;     // after the binary, e.g. --config-file F
-    std::vector<std::string> environment;   // exactly this, e.g. {"PATH=/usr/bin:/bin"}
-    std::string output_file;                // etcd's stdout and stderr; empty: inherit
+    std::string binary;                    // absolute path of etcd
+    std::vector<std::string> arguments;    // after the binary, e.g. --config-file F
+    std::vector<std::string> environment;  // exactly this, e.g. {"PATH=/usr/bin:/bin"}
+    std::string output_file;               // etcd's stdout and stderr; empty: see output_line
+    // Without an output file: each line etcd prints is given here (e.g. to prefix it on
+    // stdout); when neither is set, etcd inherits the daemon's stdout and stderr.
+    std::function<void(const std::string&)> output_line;
     std::chrono::milliseconds grace{5000};  // SIGTERM -> SIGKILL
     std::chrono::milliseconds first_backoff{200};
     std::chrono::milliseconds max_backoff{10000};
@@ -66,6 +69,18 @@ public:
 
     int restarts() const { return restarts_.load(); }
 
+    // When the running etcd was started (wall clock); the epoch when none runs.
+    std::chrono::system_clock::time_point started_at() const {
+        std::lock_guard lock(mutex_);
+        return started_at_;
+    }
+
+    // Whether etcd left by itself with status 0 (it was removed from the cluster).
+    bool removed() const {
+        std::lock_guard lock(mutex_);
+        return removed_;
+    }
+
     // SIGTERM to etcd's process group, SIGKILL after the grace period; waits for the thread.
     void stop() {
         {
@@ -76,6 +91,7 @@ public:
         }
         changed_.notify_all();
         thread_.join();
+        if (reader_.joinable()) reader_.join();
     }
 
 private:
@@ -93,10 +109,16 @@ private:
         for (auto& e : launch_.environment) envp.push_back(const_cast<char*>(e.c_str()));
         envp.push_back(nullptr);
         int output = -1;
+        int pipe_read = -1;
         if (!launch_.output_file.empty()) {
             output = ::open(launch_.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
                             0644);
             if (output < 0) return -1;
+        } else if (launch_.output_line) {
+            int ends[2];
+            if (::pipe2(ends, O_CLOEXEC) != 0) return -1;
+            pipe_read = ends[0];
+            output = ends[1];
         }
         const pid_t parent = ::getpid();
         const pid_t child = ::fork();
@@ -117,7 +139,35 @@ private:
         }
         if (output >= 0) ::close(output);
         if (child > 0) ::setpgid(child, child);
+        if (pipe_read >= 0) {
+            if (child > 0)
+                forward_output(pipe_read);
+            else
+                ::close(pipe_read);
+        }
         return child;
+    }
+
+    // Reads etcd's output lines on a thread of their own until etcd closes its end.
+    void forward_output(int fd) {
+        if (reader_.joinable()) reader_.join();
+        reader_ = std::thread([fd, forward = launch_.output_line] {
+            std::string pending;
+            char buffer[4096];
+            while (true) {
+                const ssize_t n = ::read(fd, buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                pending.append(buffer, static_cast<std::size_t>(n));
+                for (auto end = pending.find('\n'); end != std::string::npos;
+                     end = pending.find('\n')) {
+                    forward(pending.substr(0, end));
+                    pending.erase(0, end + 1);
+                }
+            }
+            if (!pending.empty()) forward(pending);
+            ::close(fd);
+        });
     }
 
     void run() {
@@ -131,6 +181,7 @@ private:
                     spawn_failed_ = first;
                 } else {
                     pid_ = child;
+                    started_at_ = std::chrono::system_clock::now();
                 }
             }
             changed_.notify_all();
@@ -147,6 +198,10 @@ private:
                     if (stopping_) return;
                 }
                 if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                    {
+                        std::lock_guard lock(mutex_);
+                        removed_ = true;
+                    }
                     event(
                         "etcd exited by itself with status 0 (removed from the cluster?); not "
                         "restarting");
@@ -194,7 +249,10 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::thread thread_;
+    std::thread reader_;
     pid_t pid_ = 0;
+    std::chrono::system_clock::time_point started_at_{};
+    bool removed_ = false;
     bool stopping_ = false;
     bool spawn_failed_ = false;
     std::atomic<int> restarts_{0};

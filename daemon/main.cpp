@@ -1,22 +1,43 @@
 // easegress-server: one member of an Easegress cluster.
 //
-// Exit codes: 0 success; 1 invalid configuration; 3 the member cannot start.
+// Exit codes: 0 success or graceful stop; 1 invalid configuration; 3 the member cannot start;
+// 255 stopped at once by a second SIGINT/SIGTERM.
+
+#include "daemon/admin_routes.hpp"
+#include "daemon/admin_server.hpp"
+#include "daemon/cluster_endpoints.hpp"
+#include "daemon/etcd_client.hpp"
+#include "daemon/etcd_member.hpp"
+#include "daemon/logger.hpp"
+#include "daemon/member_status.hpp"
+#include "daemon/membership.hpp"
+#include "daemon/prefix_view.hpp"
+#include "daemon/process_control.hpp"
+#include "daemon/startup_failure.hpp"
 
 #include <eg/config_loader.hpp>
+#include <eg/diagnostic_catalogue.hpp>
 #include <eg/diagnostic_format.hpp>
 #include <eg/help_text.hpp>
+#include <eg/host_checks.hpp>
+#include <eg/member_paths.hpp>
 #include <eg/member_rules.hpp>
 #include <eg/print_config.hpp>
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
 
 namespace {
+
+namespace opt = eg::config::opt;
+using namespace std::chrono_literals;
 
 constexpr int exit_ok = 0;
 constexpr int exit_invalid_config = 1;
@@ -27,10 +48,228 @@ void report(const eg::diag::diagnostics& findings) {
     std::fputs(text.c_str(), stderr);
 }
 
+void report(const eg::diag::diagnostic& finding) {
+    eg::diag::diagnostics one;
+    one.add(finding);
+    report(one);
+}
+
+std::chrono::milliseconds millis(const eg::config::duration& d) {
+    return std::chrono::milliseconds(std::max<std::int64_t>(d.nanoseconds / 1'000'000, 1));
+}
+
+eg::diag::diagnostic cannot_write(const std::string& what, const std::string& why) {
+    return eg::diag::make(eg::diag::code("cannot-write"), "home-dir", {},
+                          "cannot create " + what + ": " + why,
+                          "check the path and its permissions, or choose another home-dir");
+}
+
+// What start-up is waiting for, shared with the admin API's /healthz.
+class waiting_state {
+public:
+    void set(const std::string& text) {
+        std::lock_guard lock(mutex_);
+        text_ = text;
+    }
+    std::string get() const {
+        std::lock_guard lock(mutex_);
+        return text_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::string text_ = "starting";
+};
+
+// Runs the member until it is asked to stop. Returns the exit code.
+int run_member(const eg::config::effective_config& config) {
+    namespace server = eg::server;
+    const std::filesystem::path working_dir = std::filesystem::current_path();
+    const std::filesystem::path home = eg::config::resolve_home(config, working_dir);
+    const std::string log_dir = eg::config::resolve_under_home(config.get(opt::log_dir), home);
+    const bool primary = config.get(opt::cluster_role) == "primary";
+
+    for (const auto& dir :
+         {home.string(), eg::config::resolve_data_dir(config, working_dir), log_dir}) {
+        std::error_code ec;
+        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+        if (ec) {
+            report(cannot_write(dir, ec.message()));
+            return exit_cannot_start;
+        }
+    }
+
+    server::logger log(log_dir.empty() ? "" : log_dir + "/stdout.log", config.get(opt::debug));
+    std::unique_ptr<server::logger> access_log;
+    if (!config.get(opt::disable_access_log))
+        access_log = std::make_unique<server::logger>(
+            log_dir.empty() ? "" : log_dir + "/admin_api.log", false);
+    if (!log.ok() || (access_log && !access_log->ok())) {
+        report(cannot_write("log files in " + log_dir, std::strerror(errno)));
+        return exit_cannot_start;
+    }
+    // Leaked on purpose: its thread takes signals for as long as the process lives.
+    auto* signals =
+        new server::signal_control([&log](const std::string& text) { log.info("process", text); },
+                                   [&log, &access_log] {
+                                       log.reopen();
+                                       if (access_log) access_log->reopen();
+                                   });
+    const auto& stopping = signals->stopping_flag();
+    log.info("process", std::string("Easegress release: ") + EG_VERSION + ", member " +
+                            config.get(opt::name) + " (" + config.get(opt::cluster_role) + ")");
+
+    server::pid_file pid;
+    if (const auto problem = pid.write((home / "easegress.pid").string()); !problem.empty()) {
+        report(cannot_write("the pid file", problem));
+        return exit_cannot_start;
+    }
+
+    waiting_state waiting;
+    std::atomic<bool> ready{false};
+    server::etcd::client etcd({}, millis(config.get(opt::cluster_request_timeout)));
+    server::etcd::prefix_view members_view(
+        etcd, std::string(server::members_prefix), {},
+        [&log](const std::string& trouble) { log.debug("cluster", trouble); });
+    std::unique_ptr<server::etcd_member> own_etcd;
+    if (primary)
+        own_etcd = std::make_unique<server::etcd_member>(
+            config, working_dir, log, [&waiting](const std::string& text) { waiting.set(text); });
+
+    server::membership_settings settings;
+    settings.name = config.get(opt::name);
+    settings.heartbeat = millis(config.get(opt::member_heartbeat_interval));
+    if (own_etcd) settings.own_etcd = own_etcd->client_url();
+    server::membership member(
+        etcd, settings,
+        [&config, working_dir](auto heartbeat, const auto& etcd_state) {
+            return server::member_status_json(config, working_dir, heartbeat, etcd_state);
+        },
+        [&own_etcd] {
+            return own_etcd ? own_etcd->started_at() : std::chrono::system_clock::time_point{};
+        },
+        log);
+
+    server::admin_routes routes(server::admin_backend{
+        .waiting_for = [&] { return ready ? std::string() : waiting.get(); },
+        .member_statuses = [&]() -> std::optional<std::vector<std::string>> {
+            if (!members_view.synced()) return std::nullopt;
+            std::vector<std::string> statuses;
+            for (const auto& [key, entry] : members_view.snapshot())
+                statuses.push_back(entry.value);
+            return statuses;
+        },
+        .leader_id = [&] { return member.leader_id(); },
+        .purge =
+            [&](const std::string& name) {
+                if (!ready) throw std::runtime_error(waiting.get());
+                return member.purge(name) == server::purge_result::purged;
+            },
+    });
+    server::admin_server api(
+        {.address = config.get(opt::api_addr), .max_threads = 128, .access_log = access_log.get()},
+        routes);
+    server::endpoint_sync endpoints(
+        etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{}, log);
+    auto shut_down = [&] {
+        api.stop();
+        member.stop();
+        members_view.stop();
+        endpoints.stop();
+        if (own_etcd) own_etcd->stop();
+        pid.remove();
+    };
+
+    try {
+        try {
+            api.start();
+        } catch (const std::exception& e) {
+            throw server::startup_failure(eg::diag::make(
+                eg::diag::code("port-in-use"), "api-addr", config.at(opt::api_addr).source.where,
+                std::string("the admin API ") + e.what(),
+                "stop what listens there (ss -ltnp shows it), or choose another api-addr"));
+        }
+        log.info("admin-api", "listening on " + config.get(opt::api_addr));
+
+        if (own_etcd) {
+            own_etcd->plan(stopping);
+            own_etcd->start();
+            if (!own_etcd->wait_healthy(stopping)) {
+                shut_down();
+                return exit_ok;
+            }
+            etcd.set_endpoints({own_etcd->client_url()});
+        } else {
+            const auto peers = config.get(opt::primary_listen_peer_urls);
+            auto last_log = std::chrono::steady_clock::now() - 1h;
+            while (!stopping) {
+                std::string failures;
+                if (auto urls = server::client_urls_from_peers(peers, 2s, failures)) {
+                    etcd.set_endpoints(std::move(*urls));
+                    break;
+                }
+                const std::string text = "waiting for a primary to answer: " + failures;
+                waiting.set(text);
+                if (std::chrono::steady_clock::now() - last_log > 10s) {
+                    log.info("cluster", text);
+                    last_log = std::chrono::steady_clock::now();
+                }
+                std::this_thread::sleep_for(500ms);
+            }
+        }
+        endpoints.refresh();
+
+        // The cluster name: primaries publish it, secondaries check it.
+        const std::string cluster_name = config.get(opt::cluster_name);
+        while (!stopping) {
+            try {
+                if (primary) etcd.put_if_absent(server::cluster_name_key, cluster_name);
+                const auto stored = etcd.get(server::cluster_name_key);
+                if (stored.kvs.empty()) {
+                    waiting.set("waiting for the primaries to publish the cluster name");
+                } else if (stored.kvs.front().value != cluster_name) {
+                    throw server::startup_failure(eg::diag::make(
+                        eg::diag::code("cluster-name-mismatch"), "cluster-name",
+                        config.at(opt::cluster_name).source.where,
+                        "cluster names mismatch, local(" + cluster_name + ") != existed(" +
+                            stored.kvs.front().value + ")",
+                        "give this member the cluster-name of the cluster it joins"));
+                } else {
+                    break;
+                }
+            } catch (const server::etcd::error& e) {
+                waiting.set(std::string("waiting for etcd: ") + e.what());
+            }
+            std::this_thread::sleep_for(500ms);
+        }
+
+        members_view.start();
+        endpoints.start();
+        member.start();
+        waiting.set("publishing this member's status");
+        while (!stopping && !(member.published() && members_view.synced()))
+            std::this_thread::sleep_for(20ms);
+        if (!stopping) {
+            ready = true;
+            log.info("cluster", "cluster is ready");
+        }
+    } catch (const server::startup_failure& failure) {
+        log.error("process", failure.what());
+        report(failure.diagnostic());
+        shut_down();
+        return exit_cannot_start;
+    }
+
+    signals->wait();
+    shut_down();
+    log.info("process", "easegress stopped");
+    return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    namespace opt = eg::config::opt;
+    eg::server::signal_control::block_signals();
     const std::vector<std::string> args(argv + 1, argv + argc);
     auto [config, findings] = eg::config::load_config(args, eg::config::environment_from(environ));
 
@@ -44,24 +283,34 @@ int main(int argc, char** argv) {
     }
 
     findings.append(eg::config::rules::check_member(config));
-    report(findings);
     const bool invalid = findings.has_errors();
 
     if (config.get(opt::print_config) && !findings.has("EG100")) {
+        report(findings);
         std::fputs(eg::emit::print_config(config).c_str(), stdout);
         return invalid ? exit_invalid_config : exit_ok;
     }
-    if (invalid) return exit_invalid_config;
-    if (config.get(opt::check_config)) {
+    if (invalid || config.get(opt::check_config)) {
+        report(findings);
+        if (invalid) return exit_invalid_config;
         std::printf("configuration is valid: %zu warning(s), %zu note(s)\n",
                     findings.count(eg::diag::severity::warning),
                     findings.count(eg::diag::severity::note));
         return exit_ok;
     }
-    eg::diag::diagnostics refusal;
-    refusal.add(eg::diag::make(eg::diag::code("start-not-available"), "", {},
-                               "this build of easegress-server cannot start cluster members yet",
-                               "use --check-config or --print-config to validate a configuration"));
-    report(refusal);
-    return exit_cannot_start;
+
+    // About to run: the machine must fit too (ports free, data dir ours, files readable).
+    eg::diag::diagnostics host;
+    eg::host::check_member_on_host(config, host);
+    findings.append(host);
+    if (config.get(opt::cluster_role) == "primary" && !config.get(opt::use_standalone_etcd)) {
+        const char* path = std::getenv("PATH");
+        if (eg::server::find_executable(config.get(opt::etcd_binary),
+                                        path != nullptr ? path : "/usr/bin:/bin")
+                .empty())
+            findings.add(eg::server::etcd_not_found(config));
+    }
+    report(findings);
+    if (findings.has_errors()) return exit_cannot_start;
+    return run_member(config);
 }

@@ -145,8 +145,16 @@ inline constexpr code_info catalogue[] = {
      "The data directory already belongs to another cluster."},
 
     // EG5xx: runtime
-    {"EG500", "start-not-available", severity::error,
-     "Starting a cluster member is not available in this build."},
+    {"EG500", "etcd-not-found", severity::error,
+     "A primary's etcd executable cannot be found or run."},
+    {"EG501", "etcd-failed", severity::error,
+     "etcd keeps exiting while the member starts."},
+    {"EG502", "cluster-name-mismatch", severity::error,
+     "The etcd cluster this member reaches belongs to another cluster name."},
+    {"EG503", "cannot-write", severity::error,
+     "A directory or file the member needs (home, data, log, pid file) cannot be written."},
+    {"EG504", "join-failed", severity::error,
+     "A primary cannot be added to the running cluster it should join."},
 };
 
 // Looks a code up by its slug at compile time; an unknown slug does not compile.

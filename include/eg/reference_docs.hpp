@@ -107,8 +107,11 @@ inline std::string diagnostics_reference() {
         "include/eg/diagnostic_catalogue.hpp. Do not edit. -->\n\n"
         "Codes are stable and never reused. `EG1xx`: reading files, variables and flags; "
         "`EG2xx`: one member's configuration; `EG3xx`: members seen together; `EG4xx`: host "
-        "checks (`eg-config lint --host-checks`); `EG5xx`: runtime. Each code has a sample "
-        "under `samples/invalid/<code>-<slug>/` that produces it.\n\n"
+        "checks (`eg-config lint --host-checks`, and `easegress-server` before it starts); "
+        "`EG5xx`: starting a member. Each code has a sample under "
+        "`samples/invalid/<code>-<slug>/` that produces it, except those that need a running "
+        "cluster or a failing etcd (EG501, EG502, EG504): the integration tests produce "
+        "those.\n\n"
         "| code | name | severity | meaning |\n|---|---|---|---|\n";
     for (const auto& c : diag::catalogue)
         out += "| " + std::string(c.code) + " | `" + std::string(c.slug) + "` | " +

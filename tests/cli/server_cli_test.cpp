@@ -358,14 +358,28 @@ TEST_CASE("server --check-config and --print-config: create nothing", "[cli][che
     }
 }
 
-TEST_CASE("server: a plain start with a valid configuration exits 3 with EG500", "[cli][start]") {
+TEST_CASE("server: a plain start on a machine without the member's addresses exits 3 with EG402",
+          "[cli][start]") {
     eg::test::temp_dir work;
     const auto result =
         run_server({"-f", tutorial_dir + "/machine-1.yaml"}, {}, work.path().string());
+    INFO("stderr:\n" << result.err);
     CHECK(result.exit_code == 3);
     CHECK(result.out.empty());
-    CHECK(count_of(result.err, "[EG") == 1);
+    CHECK(count_of(result.err, "[EG402]") >= 1);
+    CHECK(std::filesystem::is_empty(work.path()));
+}
+
+TEST_CASE("server: a primary without an etcd to run exits 3 with EG500 and writes nothing",
+          "[cli][start]") {
+    eg::test::temp_dir work;
+    const auto result = run_server(
+        {"-f", eg::test::source_path("samples/invalid/EG500-etcd-not-found/config.yaml")}, {},
+        work.path().string());
+    INFO("stderr:\n" << result.err);
+    CHECK(result.exit_code == 3);
     CHECK(count_of(result.err, "[EG500]") == 1);
+    CHECK(count_of(result.err, "/nonexistent/etcd") >= 1);
     CHECK(std::filesystem::is_empty(work.path()));
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "support/free_port.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -22,18 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A TCP port nobody listens on right now (bind port 0, read it, close).
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
+using eg::test::free_port;
 
 std::string etcd_binary() {
     for (const char* candidate : {"/usr/bin/etcd", "/usr/local/bin/etcd"})

@@ -76,7 +76,7 @@ TEST_CASE("catalogue: code() finds a code by its slug at compile time", "[diagno
     STATIC_REQUIRE(eg::diag::code("invalid-value").code == "EG107");
     STATIC_REQUIRE(eg::diag::code("duration-without-unit").code == "EG108");
     STATIC_REQUIRE(eg::diag::code("duplicate-key").code == "EG104");
-    STATIC_REQUIRE(eg::diag::code("start-not-available").code == "EG500");
+    STATIC_REQUIRE(eg::diag::code("etcd-not-found").code == "EG500");
     STATIC_REQUIRE(eg::diag::code("yaml11-trap").level == severity::warning);
     STATIC_REQUIRE(eg::diag::code("overrides-file").level == severity::note);
     CHECK(&eg::diag::code("file-unreadable") == &eg::diag::catalogue[0]);
@@ -145,7 +145,7 @@ TEST_CASE("format_text: leaves out the hint line when there is no hint", "[diagn
 
 TEST_CASE("format_text: starts with the severity when there is no location", "[diagnostics]") {
     const diagnostic d =
-        eg::diag::make(eg::diag::code("start-not-available"), "", {}, "not here", "use v2");
+        eg::diag::make(eg::diag::code("etcd-not-found"), "", {}, "not here", "use v2");
     CHECK(eg::diag::format_text(d) == "error: not here [EG500]\n  hint: use v2\n");
 }
 
@@ -196,7 +196,7 @@ TEST_CASE("format_json: writes file, env and flag locations, nulls and the summa
     all.add(eg::diag::make(eg::diag::code("removed-option"), "member-dir",
                            env_location{"EASEGRESS_MEMBER_DIR"}, "removed"));
     all.add(eg::diag::make(eg::diag::code("overrides-file"), "", flag_location{"--name"}, "wins"));
-    all.add(eg::diag::make(eg::diag::code("start-not-available"), "", {}, "no start"));
+    all.add(eg::diag::make(eg::diag::code("etcd-not-found"), "", {}, "no start"));
     all.add(eg::diag::make(eg::diag::code("yaml-syntax"), "", file_location{"g.yaml", 0, 0}, "x"));
     CHECK(eg::diag::format_json(all) ==
           R"({"diagnostics":[)"

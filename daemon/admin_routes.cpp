@@ -1,0 +1,182 @@
+#include "daemon/admin_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <exception>
+#include <string_view>
+
+namespace eg::server {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct route {
+    std::string_view method;
+    std::string_view path;  // "{name}" matches one segment
+    std::string_view group;
+};
+
+constexpr route routes[] = {
+    {"GET", "/healthz", "admin"},
+    {"GET", "/about", "admin"},
+    {"GET", "/status/members", "cluster"},
+    {"DELETE", "/status/members/{name}", "cluster"},
+};
+
+std::string strip_query(const std::string& target) {
+    const auto q = target.find('?');
+    return q == std::string::npos ? target : target.substr(0, q);
+}
+
+// "/apis/v2/status/members/" → "/status/members"; nullopt when not under /apis/v1|v2.
+std::optional<std::string> api_path(const std::string& target) {
+    std::string path = strip_query(target);
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    for (std::string_view base : {"/apis/v2", "/apis/v1"}) {
+        if (path == base) return std::string();
+        if (path.size() > base.size() && path.compare(0, base.size(), base) == 0 &&
+            path[base.size()] == '/')
+            return path.substr(base.size());
+    }
+    return std::nullopt;
+}
+
+// Matches path against a pattern; the {name} segment goes to name.
+bool matches(std::string_view pattern, std::string_view path, std::string& name) {
+    while (!pattern.empty() || !path.empty()) {
+        if (pattern.empty() || path.empty() || pattern.front() != '/' || path.front() != '/')
+            return false;
+        pattern.remove_prefix(1);
+        path.remove_prefix(1);
+        const auto p_end = std::min(pattern.find('/'), pattern.size());
+        const auto s_end = std::min(path.find('/'), path.size());
+        const auto p_seg = pattern.substr(0, p_end);
+        const auto s_seg = path.substr(0, s_end);
+        if (p_seg == "{name}") {
+            if (s_seg.empty()) return false;
+            name = std::string(s_seg);
+        } else if (p_seg != s_seg) {
+            return false;
+        }
+        pattern.remove_prefix(p_end);
+        path.remove_prefix(s_end);
+    }
+    return true;
+}
+
+std::string percent_decode(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
+            std::isxdigit(text[i + 2])) {
+            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+api_response route_list() {
+    json groups = json::array();
+    std::vector<std::string_view> names;
+    for (const auto& r : routes)
+        if (std::find(names.begin(), names.end(), r.group) == names.end()) names.push_back(r.group);
+    std::sort(names.begin(), names.end());
+    for (const auto group : names) {
+        json entries = json::array();
+        for (const auto& r : routes)
+            if (r.group == group) entries.push_back({{"path", r.path}, {"method", r.method}});
+        groups.push_back({{"Group", group}, {"Entries", entries}});
+    }
+    return {200, groups.dump(), "application/json"};
+}
+
+api_response about() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return {200,
+            "Copyright \xC2\xA9 2017 - " + std::to_string(utc.tm_year + 1900) +
+                " The Easegress Authors. All rights reserved.\n"
+                "Powered by open-source software: Etcd(https://etcd.io), Apache License 2.0.\n",
+            "text/plain; charset=utf-8"};
+}
+
+}  // namespace
+
+api_response error_response(int status, const std::string& message) {
+    return {status, json({{"code", status}, {"message", message}}).dump(),
+            "text/plain; charset=utf-8"};
+}
+
+std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader) {
+    std::vector<std::pair<std::string, json>> members;
+    for (const auto& text : statuses) {
+        auto status = json::parse(text, nullptr, false);
+        if (status.is_discarded() || !status.is_object()) continue;
+        std::string name;
+        if (status.contains("options") && status["options"].is_object())
+            name = status["options"].value("Name", "");
+        if (!leader.empty() && status.contains("etcd") && status["etcd"].is_object() &&
+            status["etcd"].contains("id"))
+            status["etcd"]["state"] = status["etcd"]["id"] == leader ? "Leader" : "Follower";
+        members.emplace_back(std::move(name), std::move(status));
+    }
+    std::stable_sort(members.begin(), members.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    json list = json::array();
+    for (auto& [name, status] : members) list.push_back(std::move(status));
+    return list.dump();
+}
+
+api_response admin_routes::handle(const std::string& method, const std::string& target) const {
+    const auto path = api_path(target);
+    if (!path) return {404, "404 page not found\n", "text/plain; charset=utf-8"};
+    if (path->empty()) {
+        if (method != "GET") return {405, "", ""};
+        return route_list();
+    }
+    bool known_path = false;
+    for (const auto& r : routes) {
+        std::string name;
+        if (!matches(r.path, *path, name)) continue;
+        known_path = true;
+        if (method != r.method) continue;
+        try {
+            if (r.path == "/healthz") {
+                const std::string waiting = backend_.waiting_for();
+                if (!waiting.empty()) return error_response(503, waiting);
+                return {200, "", ""};
+            }
+            if (r.path == "/about") return about();
+            if (r.path == "/status/members") {
+                const auto statuses = backend_.member_statuses();
+                if (!statuses) {
+                    const std::string waiting = backend_.waiting_for();
+                    return error_response(
+                        503, waiting.empty() ? "member statuses are not known yet" : waiting);
+                }
+                return {200, member_list_json(*statuses, backend_.leader_id()), ""};
+            }
+            if (r.path == "/status/members/{name}") {
+                const std::string member = percent_decode(name);
+                if (!backend_.purge(member)) return error_response(404, "not found");
+                return {200, "", ""};
+            }
+        } catch (const std::exception& e) {
+            if (r.path == "/status/members/{name}")
+                return error_response(
+                    503, "purge member " + percent_decode(name) + " failed: " + e.what());
+            return error_response(503, e.what());
+        }
+    }
+    if (known_path) return {405, "", ""};
+    return {404, "404 page not found\n", "text/plain; charset=utf-8"};
+}
+
+}  // namespace eg::server

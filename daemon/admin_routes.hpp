@@ -1,0 +1,48 @@
+#pragma once
+// admin routes: the admin API's answers, independent of the HTTP server that carries them.
+// Every route is served under /apis/v1 and /apis/v2; a trailing "/" is ignored. Errors are
+// {"code":<status>,"message":"…"}; an unknown path is 404 "404 page not found", a known path
+// with another method 405 with an empty body.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace eg::server {
+
+struct api_response {
+    int status = 200;
+    std::string body;
+    std::string content_type;  // empty: none sent
+};
+
+// What the routes need from the running member.
+struct admin_backend {
+    // Empty when the member is ready; otherwise what start-up is waiting for.
+    std::function<std::string()> waiting_for;
+    // The stored member statuses (JSON documents), or nullopt while they are not known yet.
+    std::function<std::optional<std::vector<std::string>>()> member_statuses;
+    // The cluster's current etcd leader id (hex), empty when unknown.
+    std::function<std::string()> leader_id;
+    // Purges a member: true when it existed. Throws on cluster errors.
+    std::function<bool(const std::string&)> purge;
+};
+
+api_response error_response(int status, const std::string& message);
+
+// Member statuses as served: sorted by name, and a primary's `etcd.state` set from the
+// cluster's current leader when it is known (a stopped leader's last word is not "Leader").
+std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader);
+
+class admin_routes {
+public:
+    explicit admin_routes(admin_backend backend) : backend_(std::move(backend)) {}
+
+    api_response handle(const std::string& method, const std::string& target) const;
+
+private:
+    admin_backend backend_;
+};
+
+}  // namespace eg::server

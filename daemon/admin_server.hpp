@@ -1,0 +1,48 @@
+#pragma once
+// admin server: carries the admin routes over HTTP on api-addr (Poco's HTTPServer).
+// Poco serves one connection per thread, so the pool is sized for many keep-alive clients at
+// once. Each request gets one access-log line unless access logging is disabled.
+
+#include "daemon/admin_routes.hpp"
+#include "daemon/logger.hpp"
+
+#include <memory>
+#include <string>
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace eg::server {
+
+struct admin_server_settings {
+    std::string address;           // host:port
+    int max_threads = 128;         // concurrent connections served
+    logger* access_log = nullptr;  // nullptr: no access log
+};
+
+class admin_server {
+public:
+    admin_server(admin_server_settings settings, const admin_routes& routes);
+    ~admin_server();
+    admin_server(const admin_server&) = delete;
+    admin_server& operator=(const admin_server&) = delete;
+
+    // Binds and starts serving; throws std::runtime_error with the reason when it cannot bind.
+    void start();
+    void stop();
+    // The port actually bound (useful with port 0).
+    int port() const;
+
+private:
+    admin_server_settings settings_;
+    const admin_routes& routes_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    int port_ = 0;
+};
+
+}  // namespace eg::server

@@ -1,0 +1,372 @@
+#include "daemon/etcd_client.hpp"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+#include <thread>
+
+namespace eg::server::etcd {
+
+namespace {
+
+using Poco::Net::HTTPClientSession;
+using Poco::Net::HTTPRequest;
+using Poco::Net::HTTPResponse;
+
+std::unique_ptr<HTTPClientSession> new_session(const std::string& endpoint,
+                                               std::chrono::milliseconds timeout) {
+    const Poco::URI uri(endpoint);
+    auto session = std::make_unique<HTTPClientSession>(uri.getHost(), uri.getPort());
+    session->setTimeout(
+        Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
+    session->setKeepAlive(true);
+    return session;
+}
+
+// The gateway's error body {"error":"…","message":"…","code":N} as an error.
+error error_from(const std::string& endpoint, int status, const std::string& body) {
+    std::string message = body;
+    int code = 0;
+    try {
+        const auto parsed = json::parse(body);
+        if (parsed.is_object()) {
+            if (parsed.contains("message") && parsed["message"].is_string())
+                message = parsed["message"].get<std::string>();
+            else if (parsed.contains("error") && parsed["error"].is_string())
+                message = parsed["error"].get<std::string>();
+            if (parsed.contains("code") && parsed["code"].is_number_integer())
+                code = parsed["code"].get<int>();
+        }
+    } catch (const json::exception&) {
+    }
+    while (!message.empty() && (message.back() == '\n' || message.back() == '\r'))
+        message.pop_back();
+    return error(endpoint + ": " + std::to_string(status) + " " + message, status, code);
+}
+
+std::vector<std::string> strings_of(const json& object, const char* field) {
+    std::vector<std::string> out;
+    if (object.contains(field) && object[field].is_array())
+        for (const auto& item : object[field])
+            if (item.is_string()) out.push_back(item.get<std::string>());
+    return out;
+}
+
+}  // namespace
+
+std::string base64(std::string_view bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    encoder.close();
+    return out.str();
+}
+
+std::string unbase64(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    Poco::Base64Decoder decoder(in);
+    std::string out;
+    Poco::StreamCopier::copyToString(decoder, out);
+    return out;
+}
+
+std::string prefix_end(std::string_view prefix) {
+    std::string end(prefix);
+    while (!end.empty()) {
+        auto& last = reinterpret_cast<unsigned char&>(end.back());
+        if (last < 0xff) {
+            ++last;
+            return end;
+        }
+        end.pop_back();
+    }
+    return std::string(1, '\0');  // every key
+}
+
+std::uint64_t as_u64(const json& object, const char* field) {
+    if (!object.is_object() || !object.contains(field)) return 0;
+    const auto& v = object[field];
+    if (v.is_string()) return std::stoull(v.get<std::string>());
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+    return 0;
+}
+
+std::int64_t as_i64(const json& object, const char* field) {
+    if (!object.is_object() || !object.contains(field)) return 0;
+    const auto& v = object[field];
+    if (v.is_string()) return std::stoll(v.get<std::string>());
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    return 0;
+}
+
+key_value key_value_from(const json& kv) {
+    key_value out;
+    if (kv.contains("key")) out.key = unbase64(kv["key"].get<std::string>());
+    if (kv.contains("value")) out.value = unbase64(kv["value"].get<std::string>());
+    out.create_revision = as_i64(kv, "create_revision");
+    out.mod_revision = as_i64(kv, "mod_revision");
+    out.version = as_i64(kv, "version");
+    out.lease = as_u64(kv, "lease");
+    return out;
+}
+
+std::string hex_id(std::uint64_t id) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(id));
+    return text;
+}
+
+client::client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout)
+    : endpoints_(std::move(endpoints)), timeout_(timeout) {}
+
+client::~client() = default;
+
+void client::set_endpoints(std::vector<std::string> endpoints) {
+    std::lock_guard lock(mutex_);
+    if (endpoints == endpoints_) return;
+    const std::string current =
+        endpoints_.empty() ? "" : endpoints_[preferred_ % endpoints_.size()];
+    endpoints_ = std::move(endpoints);
+    preferred_ = 0;
+    for (std::size_t i = 0; i < endpoints_.size(); ++i)
+        if (endpoints_[i] == current) preferred_ = i;
+}
+
+std::vector<std::string> client::endpoints() const {
+    std::lock_guard lock(mutex_);
+    return endpoints_;
+}
+
+std::unique_ptr<HTTPClientSession> client::take(const std::string& endpoint, bool& reused) {
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = idle_.begin(); it != idle_.end(); ++it) {
+            if (it->first != endpoint) continue;
+            auto session = std::move(it->second);
+            idle_.erase(it);
+            reused = true;
+            return session;
+        }
+    }
+    reused = false;
+    return new_session(endpoint, timeout_);
+}
+
+void client::give_back(const std::string& endpoint, std::unique_ptr<HTTPClientSession> session) {
+    std::lock_guard lock(mutex_);
+    constexpr std::size_t max_idle = 16;
+    if (idle_.size() < max_idle) idle_.emplace_back(endpoint, std::move(session));
+}
+
+json client::call_at(const std::string& endpoint, std::string_view path, const json& body) {
+    const std::string text = body.dump();
+    for (int attempt = 0;; ++attempt) {
+        bool reused = false;
+        auto session = take(endpoint, reused);
+        try {
+            HTTPRequest request(HTTPRequest::HTTP_POST, std::string(path), HTTPRequest::HTTP_1_1);
+            request.setContentType("application/json");
+            request.setContentLength(static_cast<std::streamsize>(text.size()));
+            request.setKeepAlive(true);
+            session->sendRequest(request) << text;
+            HTTPResponse response;
+            std::istream& in = session->receiveResponse(response);
+            std::string answer;
+            Poco::StreamCopier::copyToString(in, answer);
+            const int status = static_cast<int>(response.getStatus());
+            give_back(endpoint, std::move(session));
+            if (status != 200) throw error_from(endpoint, status, answer);
+            auto parsed = json::parse(answer, nullptr, false);
+            if (parsed.is_discarded())
+                throw error(endpoint + ": answer is not JSON: " + answer, 500);
+            return parsed;
+        } catch (const Poco::Exception& e) {
+            // A kept-alive connection the server closed meanwhile: try once on a new one.
+            if (reused && attempt == 0) continue;
+            throw error(endpoint + ": " + e.displayText(), 0);
+        }
+    }
+}
+
+json client::call(std::string_view path, const json& body) {
+    std::vector<std::string> endpoints;
+    std::size_t start = 0;
+    {
+        std::lock_guard lock(mutex_);
+        endpoints = endpoints_;
+        start = preferred_;
+    }
+    if (endpoints.empty()) throw error("no etcd endpoints known", 0);
+    std::string failures;
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+        const std::size_t index = (start + i) % endpoints.size();
+        try {
+            auto answer = call_at(endpoints[index], path, body);
+            std::lock_guard lock(mutex_);
+            if (endpoints_ == endpoints) preferred_ = index;
+            return answer;
+        } catch (const error& e) {
+            if (!e.unavailable()) throw;
+            failures += std::string(failures.empty() ? "" : "; ") + e.what();
+        }
+    }
+    throw error("no etcd endpoint answered: " + failures, 503);
+}
+
+range_result client::get(std::string_view key) {
+    const auto answer = call("/v3/kv/range", {{"key", base64(key)}});
+    range_result out;
+    out.revision = as_i64(answer.value("header", json::object()), "revision");
+    if (answer.contains("kvs"))
+        for (const auto& kv : answer["kvs"]) out.kvs.push_back(key_value_from(kv));
+    return out;
+}
+
+range_result client::get_prefix(std::string_view prefix) {
+    const auto answer =
+        call("/v3/kv/range", {{"key", base64(prefix)}, {"range_end", base64(prefix_end(prefix))}});
+    range_result out;
+    out.revision = as_i64(answer.value("header", json::object()), "revision");
+    if (answer.contains("kvs"))
+        for (const auto& kv : answer["kvs"]) out.kvs.push_back(key_value_from(kv));
+    return out;
+}
+
+std::int64_t client::put(std::string_view key, std::string_view value, std::uint64_t lease) {
+    json body = {{"key", base64(key)}, {"value", base64(value)}};
+    if (lease != 0) body["lease"] = std::to_string(lease);
+    const auto answer = call("/v3/kv/put", body);
+    return as_i64(answer.value("header", json::object()), "revision");
+}
+
+bool client::put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease) {
+    json put = {{"key", base64(key)}, {"value", base64(value)}};
+    if (lease != 0) put["lease"] = std::to_string(lease);
+    const json body = {{"compare", json::array({{{"key", base64(key)},
+                                                 {"target", "CREATE"},
+                                                 {"result", "EQUAL"},
+                                                 {"create_revision", "0"}}})},
+                       {"success", json::array({{{"request_put", put}}})}};
+    const auto answer = call("/v3/kv/txn", body);
+    return answer.value("succeeded", false);
+}
+
+std::int64_t client::erase(std::string_view key) {
+    const auto answer = call("/v3/kv/deleterange", {{"key", base64(key)}});
+    return as_i64(answer, "deleted");
+}
+
+std::uint64_t client::grant_lease(std::int64_t ttl_seconds) {
+    const auto answer = call("/v3/lease/grant", {{"TTL", ttl_seconds}});
+    const auto id = as_u64(answer, "ID");
+    if (id == 0) throw error("lease grant answered without an ID", 500);
+    return id;
+}
+
+std::int64_t client::keep_alive(std::uint64_t lease) {
+    try {
+        const auto answer = call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}});
+        return as_i64(answer.value("result", json::object()), "TTL");
+    } catch (const error& e) {
+        if (e.not_found()) return 0;
+        throw;
+    }
+}
+
+void client::revoke_lease(std::uint64_t lease) {
+    try {
+        call("/v3/lease/revoke", {{"ID", std::to_string(lease)}});
+    } catch (const error& e) {
+        if (!e.not_found()) throw;
+    }
+}
+
+namespace {
+
+member member_from(const json& m, const char* id_field) {
+    member out;
+    out.id = as_u64(m, id_field);
+    out.name = m.value("name", "");
+    out.peer_urls = strings_of(m, "peerURLs");
+    out.client_urls = strings_of(m, "clientURLs");
+    return out;
+}
+
+}  // namespace
+
+std::vector<member> client::members() {
+    const auto answer = call("/v3/cluster/member/list", json::object());
+    std::vector<member> out;
+    if (answer.contains("members"))
+        for (const auto& m : answer["members"]) out.push_back(member_from(m, "ID"));
+    return out;
+}
+
+std::uint64_t client::add_member(const std::vector<std::string>& peer_urls) {
+    const auto answer = call("/v3/cluster/member/add", {{"peerURLs", peer_urls}});
+    return as_u64(answer.value("member", json::object()), "ID");
+}
+
+void client::remove_member(std::uint64_t id) {
+    call("/v3/cluster/member/remove", {{"ID", std::to_string(id)}});
+}
+
+endpoint_status client::status_of(const std::string& endpoint) {
+    const auto answer = call_at(endpoint, "/v3/maintenance/status", json::object());
+    endpoint_status out;
+    const auto header = answer.value("header", json::object());
+    out.member_id = as_u64(header, "member_id");
+    out.leader = as_u64(answer, "leader");
+    out.raft_term = as_i64(answer, "raftTerm");
+    return out;
+}
+
+std::string http_get(const std::string& base_url, std::string_view path,
+                     std::chrono::milliseconds timeout) {
+    try {
+        auto session = new_session(base_url, timeout);
+        session->setKeepAlive(false);
+        HTTPRequest request(HTTPRequest::HTTP_GET, std::string(path), HTTPRequest::HTTP_1_1);
+        session->sendRequest(request);
+        HTTPResponse response;
+        std::istream& in = session->receiveResponse(response);
+        std::string body;
+        Poco::StreamCopier::copyToString(in, body);
+        const int status = static_cast<int>(response.getStatus());
+        if (status != 200) throw error_from(base_url, status, body);
+        return body;
+    } catch (const Poco::Exception& e) {
+        throw error(base_url + ": " + e.displayText(), 0);
+    }
+}
+
+std::vector<member> members_from_peer(const std::string& peer_url,
+                                      std::chrono::milliseconds timeout) {
+    const std::string body = http_get(peer_url, "/members", timeout);
+    const auto parsed = json::parse(body, nullptr, false);
+    if (!parsed.is_array()) throw error(peer_url + "/members: not a member list: " + body, 500);
+    std::vector<member> out;
+    for (const auto& m : parsed) out.push_back(member_from(m, "id"));
+    return out;
+}
+
+bool healthy(const std::string& client_url, std::chrono::milliseconds timeout) {
+    try {
+        const auto parsed = json::parse(http_get(client_url, "/health", timeout), nullptr, false);
+        return parsed.is_object() && parsed.value("health", "") == "true";
+    } catch (const error&) {
+        return false;
+    }
+}
+
+}  // namespace eg::server::etcd

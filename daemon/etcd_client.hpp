@@ -1,0 +1,138 @@
+#pragma once
+// etcd client: etcd's v3 API over its JSON gateway (POST /v3/...), with Poco.
+//  - keep-alive connections, pooled per endpoint;
+//  - several endpoints: a call that cannot reach one endpoint, or that endpoint answers
+//    "unavailable" (503), is tried on the next; the endpoint that answered is preferred next time;
+//  - every call is bounded by the request timeout (connect, send and receive).
+// Keys and values are raw bytes here; the base64 of the gateway stays inside.
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
+namespace eg::server::etcd {
+
+using json = nlohmann::json;
+
+struct key_value {
+    std::string key;
+    std::string value;
+    std::int64_t create_revision = 0;
+    std::int64_t mod_revision = 0;
+    std::int64_t version = 0;
+    std::uint64_t lease = 0;
+};
+
+struct range_result {
+    std::vector<key_value> kvs;
+    std::int64_t revision = 0;  // the store's revision when read
+};
+
+struct member {
+    std::uint64_t id = 0;
+    std::string name;  // empty for a member added but not started yet
+    std::vector<std::string> peer_urls;
+    std::vector<std::string> client_urls;
+};
+
+struct endpoint_status {
+    std::uint64_t member_id = 0;
+    std::uint64_t leader = 0;  // 0: no leader
+    std::int64_t raft_term = 0;
+};
+
+// A failed call. http_status 0: the endpoint could not be reached or did not answer in time.
+class error : public std::runtime_error {
+public:
+    error(const std::string& message, int http_status = 0, int grpc_code = 0)
+        : std::runtime_error(message), http_status_(http_status), grpc_code_(grpc_code) {}
+    int http_status() const { return http_status_; }
+    int grpc_code() const { return grpc_code_; }
+    // Worth trying elsewhere or later: unreachable, or the member has no quorum.
+    bool unavailable() const { return http_status_ == 0 || http_status_ == 503; }
+    bool not_found() const { return http_status_ == 404; }
+
+private:
+    int http_status_;
+    int grpc_code_;
+};
+
+std::string base64(std::string_view bytes);
+std::string unbase64(std::string_view text);
+// The range end that selects every key starting with prefix.
+std::string prefix_end(std::string_view prefix);
+// Gateway numbers: 64-bit values come as strings; absent means zero.
+std::uint64_t as_u64(const json& object, const char* field);
+std::int64_t as_i64(const json& object, const char* field);
+key_value key_value_from(const json& kv);
+std::string hex_id(std::uint64_t id);
+
+class client {
+public:
+    client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    void set_endpoints(std::vector<std::string> endpoints);
+    std::vector<std::string> endpoints() const;
+    std::chrono::milliseconds timeout() const { return timeout_; }
+
+    // POST path (e.g. "/v3/kv/range") with body; tries the endpoints in turn.
+    json call(std::string_view path, const json& body);
+    // The same against one endpoint only.
+    json call_at(const std::string& endpoint, std::string_view path, const json& body);
+
+    range_result get(std::string_view key);
+    range_result get_prefix(std::string_view prefix);
+    std::int64_t put(std::string_view key, std::string_view value, std::uint64_t lease = 0);
+    // Creates key only if it does not exist; true when created.
+    bool put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease = 0);
+    std::int64_t erase(std::string_view key);
+
+    std::uint64_t grant_lease(std::int64_t ttl_seconds);
+    // The lease's remaining TTL in seconds, 0 when it no longer exists.
+    std::int64_t keep_alive(std::uint64_t lease);
+    void revoke_lease(std::uint64_t lease);
+
+    std::vector<member> members();
+    // Adds a member by its peer URLs; returns its id.
+    std::uint64_t add_member(const std::vector<std::string>& peer_urls);
+    void remove_member(std::uint64_t id);
+    endpoint_status status_of(const std::string& endpoint);
+
+private:
+    std::unique_ptr<Poco::Net::HTTPClientSession> take(const std::string& endpoint, bool& reused);
+    void give_back(const std::string& endpoint, std::unique_ptr<Poco::Net::HTTPClientSession> s);
+
+    mutable std::mutex mutex_;
+    std::vector<std::string> endpoints_;
+    std::size_t preferred_ = 0;
+    std::chrono::milliseconds timeout_;
+    std::vector<std::pair<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
+};
+
+// One GET against an etcd peer URL ("/members", "/version") or client URL ("/health");
+// returns the body of a 200 answer, throws error otherwise.
+std::string http_get(const std::string& base_url, std::string_view path,
+                     std::chrono::milliseconds timeout);
+
+// The cluster's members as a peer listener reports them (GET <peer-url>/members).
+std::vector<member> members_from_peer(const std::string& peer_url,
+                                      std::chrono::milliseconds timeout);
+
+// Whether the etcd at client_url says it is healthy (GET /health → {"health":"true"}).
+bool healthy(const std::string& client_url, std::chrono::milliseconds timeout);
+
+}  // namespace eg::server::etcd

@@ -1,0 +1,127 @@
+// egctl: the admin client of an eg (Easegress-compatible) cluster. Lists, describes and purges
+// cluster members and probes health through a member's admin API (/apis/v2), with upstream
+// egctl's commands, flags, ~/.egctlrc, output and error texts.
+//
+// Exit status: 0 on success, 1 on any error (printed to stderr as "Error: <message>").
+
+#include "tools/egctl/admin_client.hpp"
+#include "tools/egctl/command_line.hpp"
+#include "tools/egctl/help_text.hpp"
+#include "tools/egctl/json_output.hpp"
+#include "tools/egctl/member_commands.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace eg::ctl;
+
+void print_out(std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+// "Error: " is red when stderr is a terminal (and NO_COLOR is not set, TERM is not dumb).
+bool color_errors() {
+    if (std::getenv("NO_COLOR") != nullptr) return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view(term) == "dumb") return false;
+    return isatty(STDERR_FILENO) == 1;
+}
+
+int fail(const std::string& message) {
+    std::fflush(stdout);
+    const std::string prefix = color_errors() ? "\x1b[31mError: \x1b[0m" : "Error: ";
+    std::fprintf(stderr, "%s%s\n", prefix.c_str(), message.c_str());
+    return 1;
+}
+
+// An argument or flag error: the command's usage, a blank line, then the error.
+int usage_error(const std::string& usage, const std::string& message) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", usage.c_str());
+    return fail(message);
+}
+
+int help_command(const std::vector<std::string>& topics) {
+    if (topics.empty()) {
+        print_out(root_help());
+        return 0;
+    }
+    const auto name = resolve_command(topics.front());
+    if (!name) {
+        print_out("Unknown help topic [`" + topics.front() + "`]\n" + root_usage());
+        return 0;
+    }
+    print_out(command_help_text(*find_command_help(*name)));
+    return 0;
+}
+
+int run(const std::string& command, const std::vector<std::string>& args, output_format format,
+        const global_flags& flags) {
+    admin_client client(
+        connection_settings{flags.server, flags.force_tls, flags.insecure_skip_verify},
+        std::getenv("HOME"));
+    const request_function request = [&](std::string_view method, std::string_view path) {
+        return client.request(method, path);
+    };
+    command_result result;
+    if (command == "health") {
+        result = health(request, format);
+    } else if (command == "delete") {
+        result = delete_members(request, std::vector<std::string>(args.begin() + 1, args.end()));
+    } else {
+        const auto kind = resource_kind(args.front());
+        if (!kind) return fail(kind.error());
+        const std::optional<std::string> name =
+            args.size() > 1 ? std::optional<std::string>(args[1]) : std::nullopt;
+        if (command == "edit") return fail("cannot edit member");
+        if (command == "get")
+            result = get_member(request, name, format, std::chrono::system_clock::now());
+        else
+            result = describe_member(request, name, format);
+    }
+    print_out(result.out);
+    return result.error ? fail(*result.error) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const command_line cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    if (cl.words.empty()) {
+        if (cl.error) return usage_error(root_usage(), *cl.error);
+        if (!cl.help && cl.version) {
+            print_out("egctl version " EG_VERSION "\n");
+            return 0;
+        }
+        print_out(root_help());
+        return 0;
+    }
+    const auto command = resolve_command(cl.words.front());
+    if (!command) return fail(command.error());
+    const command_help& help = *find_command_help(*command);
+    const std::vector<std::string> args(cl.words.begin() + 1, cl.words.end());
+    if (cl.error) return usage_error(command_usage(help), *cl.error);
+    if (cl.help) {
+        print_out(command_help_text(help));
+        return 0;
+    }
+    if (cl.version) {
+        print_out("egctl version " EG_VERSION "\n");
+        return 0;
+    }
+    if (const auto error = check_arguments(*command, args))
+        return usage_error(command_usage(help), *error);
+    const auto format = parse_output_format(cl.flags.output);
+    if (!format) return fail(format.error());
+    if (*command == "help") return help_command(args);
+    return run(*command, args, *format, cl.flags);
+}
