@@ -195,17 +195,30 @@ public:
         return parse_member_table(result.out);
     }
 
-    // Every member's output, for test failure messages.
+    // Every member's own log lines (etcd's are many: only the last few), for failure messages.
     std::string outputs() {
         std::string text;
-        for (auto& [index, process] : processes_)
-            text += "==== " + member(index).name + "\n" + tail(process->output(), 4000) + "\n";
+        for (auto& [index, process] : processes_) {
+            std::vector<std::string> own;
+            std::vector<std::string> etcd;
+            std::istringstream lines(process->output());
+            std::string line;
+            while (std::getline(lines, line)) {
+                if (line.find("\tadmin-api\tGET ") != std::string::npos) continue;  // access log
+                (line.rfind("etcd\t", 0) == 0 ? etcd : own).push_back(line);
+            }
+            text +=
+                "==== " + member(index).name + "\n" + last(own, 40) + "-- etcd:\n" + last(etcd, 5);
+        }
         return text;
     }
 
 private:
-    static std::string tail(const std::string& text, std::size_t n) {
-        return text.size() <= n ? text : text.substr(text.size() - n);
+    static std::string last(const std::vector<std::string>& lines, std::size_t n) {
+        std::string text;
+        for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
+            text += lines[i].substr(0, 300) + "\n";
+        return text;
     }
     std::map<int, std::unique_ptr<background_process>> processes_;
 };
