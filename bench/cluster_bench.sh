@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cluster benchmarks P1-P4 for easegress-server, each against a baseline measured in the same run.
 #
-#   bench/cluster_bench.sh [BIN_DIR] [--runs N] [--json] [--only P1,P2,P3,P4]
-#                          [--idle SECS] [--wrk-duration 10s] [--keep-logs DIR]
+#   bench/cluster_bench.sh [BIN_DIR] [--runs N] [--json] [--json-file FILE]
+#                          [--only P1,P2,P3,P4] [--idle SECS] [--wrk-duration 10s]
+#                          [--keep-logs DIR] [--tmp DIR]
 #
 # BIN_DIR holds easegress-server and egctl (default build/bin). Everything runs on 127.0.0.1 with
 # free ports and fresh temp dirs; every process started here is ended on exit, even on failure.
@@ -11,7 +12,7 @@ set -euo pipefail
 export LC_ALL=C
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -22,6 +23,8 @@ ONLY="P1,P2,P3,P4"
 IDLE_SECS=10
 WRK_DURATION=10s
 KEEP_LOGS=""
+JSON_FILE=""
+TMP_PARENT=/tmp
 FORM_TIMEOUT=60     # seconds for a cluster to form
 FAILOVER_TIMEOUT=30 # seconds for a new leader to be seen
 STABLE_SECS=2       # quiet time before a leader is killed
@@ -33,11 +36,13 @@ while (($#)); do
     --runs) RUNS=$2; shift 2 ;;
     --runs=*) RUNS=${1#*=}; shift ;;
     --json) JSON=1; shift ;;
+    --json-file) JSON_FILE=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --only=*) ONLY=${1#*=}; shift ;;
     --idle) IDLE_SECS=$2; shift 2 ;;
     --wrk-duration) WRK_DURATION=$2; shift 2 ;;
     --keep-logs) KEEP_LOGS=$2; shift 2 ;;
+    --tmp) TMP_PARENT=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     -*) echo "unknown option: $1" >&2; usage 2 ;;
     *)
@@ -46,11 +51,12 @@ while (($#)); do
     esac
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "--runs needs a positive integer" >&2; exit 2; }
-BIN=$(cd "$BIN" && pwd) || { echo "no such directory: $BIN" >&2; exit 2; }
+[[ -d $BIN ]] || { echo "no such directory: $BIN" >&2; exit 2; }
+BIN=$(cd "$BIN" && pwd)
 for tool in "$BIN/easegress-server" "$BIN/egctl"; do
     [[ -x $tool ]] || { echo "missing executable: $tool" >&2; exit 2; }
 done
-for tool in etcd curl jq python3; do
+for tool in etcd curl python3; do
     command -v "$tool" >/dev/null || { echo "missing tool on PATH: $tool" >&2; exit 2; }
 done
 PY=python3
@@ -61,7 +67,7 @@ want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 # ---------------------------------------------------------------------------------------------
 # Processes and clean-up
-TMP_ROOT=$(mktemp -d /tmp/eg-bench.XXXXXX)
+TMP_ROOT=$(mktemp -d "$TMP_PARENT/eg-bench.XXXXXX")
 RESULTS=$TMP_ROOT/results.txt
 : >"$RESULTS"
 mkdir -p "$TMP_ROOT/home" # HOME for egctl: no ~/.egctlrc of the user's
@@ -78,6 +84,22 @@ pids_under() {
     pgrep -f -- "$pattern" 2>/dev/null || true
 }
 
+# ours PID: PID is alive and its command line names TMP_ROOT (every process spawned here does:
+# --home-dir or --data-dir), so a PID the kernel has since given to someone else is never signalled.
+ours() {
+    local cmd
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+    [[ $cmd == *"$TMP_ROOT"* ]]
+}
+# signal SIG PID...: sends SIG to those PIDs that are ours.
+signal() {
+    local sig=$1 pid
+    shift
+    for pid in "$@"; do
+        if ours "$pid"; then kill "-$sig" "$pid" 2>/dev/null || true; fi
+    done
+}
+
 # stop_under DIR [PID...]: SIGTERM to the PIDs given (all processes naming DIR when none),
 # up to 10 s for everything naming DIR to end, then SIGKILL to what is left. Sets STOP_MS.
 stop_under() {
@@ -85,14 +107,15 @@ stop_under() {
     shift
     local targets=("$@")
     ((${#targets[@]})) || read -r -a targets <<<"$(pids_under "$dir" | tr '\n' ' ')"
-    for pid in "${targets[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    signal TERM "${targets[@]}"
     for ((i = 0; i < 100; i++)); do
         [[ -z $(pids_under "$dir") ]] && break
-        sleep 0.1
+        nap 0.1
     done
     STOP_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
     STOP_LEFT=$(pids_under "$dir" | tr '\n' ' ')
-    for pid in $STOP_LEFT; do kill -KILL "$pid" 2>/dev/null || true; done
+    # shellcheck disable=SC2086 # a list of PIDs
+    signal KILL $STOP_LEFT
 }
 
 copy_logs() {
@@ -103,17 +126,23 @@ copy_logs() {
 }
 
 cleanup() {
-    local rc=$? pid
+    local rc=$?
     trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    signal TERM "${PIDS[@]}" # the daemons first: each stops its own etcd
     stop_under "$TMP_ROOT"
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     rm -rf "$TMP_ROOT"
     exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# nap SECS: sleeps without starting a process (read times out on a FIFO nobody writes).
+mkfifo "$TMP_ROOT/nap.fifo"
+exec {NAP_FD}<>"$TMP_ROOT/nap.fifo"
+nap() {
+    if [[ -n ${NAP_FD:-} ]]; then read -r -t "$1" -u "$NAP_FD" _ || true; else sleep "$1"; fi
+}
 
 # spawn LOGFILE CMD... : starts CMD in the background; its PID in LAST_PID.
 spawn() {
@@ -187,20 +216,32 @@ start_eg_cluster() {
 
 # Member rows of `egctl get member` on API: NAME STATE... (names only / leader).
 member_table() { egctl --server "$1" get member 2>/dev/null || true; }
-count_members() { awk '$1 ~ /^machine-[0-9]+$/ {n++} END {print n + 0}' <<<"$1"; }
-leader_of() { awk '$1 ~ /^machine-[0-9]+$/ {for (i = 2; i <= NF; i++) if ($i == "Leader") print $1}' <<<"$1"; }
+# parse_table TABLE: MEMBERS (rows naming machine-N), LEADER (name of the Leader row, or empty)
+# and LEADERS (how many Leader rows). Builtins only, to keep the polling loops light.
+parse_table() {
+    local line
+    MEMBERS=0 LEADER="" LEADERS=0
+    while IFS= read -r line; do
+        [[ $line =~ ^(machine-[0-9]+)[[:space:]] ]] || continue
+        MEMBERS=$((MEMBERS + 1))
+        if [[ $line =~ [[:space:]]Leader[[:space:]] ]]; then
+            LEADER=${line%%[[:space:]]*}
+            LEADERS=$((LEADERS + 1))
+        fi
+    done <<<"$1"
+}
 
 # Waits until API lists 4 members, one of them Leader, none Offline; then STABLE_SECS more.
 wait_eg_stable() {
     local api_addr=$1 table i
     for ((i = 0; i < FORM_TIMEOUT * 10; i++)); do
         table=$(member_table "$api_addr")
-        if [[ $(count_members "$table") == 4 && $(leader_of "$table" | wc -l) == 1 ]] &&
-            ! grep -q Offline <<<"$table"; then
-            sleep "$STABLE_SECS"
+        parse_table "$table"
+        if ((MEMBERS == 4 && LEADERS == 1)) && [[ $table != *Offline* ]]; then
+            nap "$STABLE_SECS"
             return 0
         fi
-        sleep 0.1
+        nap 0.1
     done
     return 1
 }
@@ -254,11 +295,98 @@ start_etcd_cluster() {
     done
 }
 
-etcd_healthy() { [[ $(curl -s -m 1 "$1/health" 2>/dev/null | jq -r '.health' 2>/dev/null) == true ]]; }
-# "LEADER MEMBER_ID" of the etcd at URL (decimal strings; leader 0 or empty when none).
+etcd_healthy() { [[ $(curl -s -m 1 "$1/health" 2>/dev/null || true) == *'"health":"true"'* ]]; }
+# etcd_status URL: ST_LEADER and ST_ID (decimal strings, "0" when unknown) of the etcd at URL.
 etcd_status() {
-    curl -s -m 1 -X POST -d '{}' "$1/v3/maintenance/status" 2>/dev/null |
-        jq -r '"\(.leader // "0") \(.header.member_id // "0")"' 2>/dev/null || echo "0 0"
+    local body
+    body=$(curl -s -m 1 -X POST -d '{}' "$1/v3/maintenance/status" 2>/dev/null || true)
+    ST_LEADER=0 ST_ID=0
+    [[ $body =~ \"leader\":\"([0-9]+)\" ]] && ST_LEADER=${BASH_REMATCH[1]}
+    [[ $body =~ \"member_id\":\"([0-9]+)\" ]] && ST_ID=${BASH_REMATCH[1]}
+    return 0
+}
+
+# timeline DIR eg|base RUN: milestones read from the member logs, in ms after the spawn (t0.us)
+# or after the SIGKILL (kill.us), as "info.* RUN VALUE" records (the worst member's).
+timeline() {
+    "$PY" - "$@" <<'EOF'
+import json, os, re, sys
+from datetime import datetime, timezone
+
+d, kind, run = sys.argv[1:4]
+def read(name):
+    try:
+        return open(os.path.join(d, name)).read().strip()
+    except OSError:
+        return ""
+t0 = int(read("t0.us") or 0) or None
+kill = int(read("kill.us") or 0) or None
+victim = read("victim")
+
+def us(ts):  # "2026-11-29T22:32:48.449Z" (UTC) -> epoch microseconds
+    dt = datetime.fromisoformat(ts.rstrip("Z")).replace(tzinfo=timezone.utc)
+    return int(dt.timestamp() * 1e6)
+
+daemon_re = re.compile(r"^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t(\w+)\t(\S+)\t(.*)$")
+out = {}
+def put(key, value):
+    if value is not None:
+        out[key] = max(out[key], value) if key in out else value
+def ms(t, base):
+    return None if t is None or base is None else (t - base) / 1000
+
+for i in (1, 2, 3, 4):
+    name = f"machine-{i}"
+    path = os.path.join(d, name + ".out")
+    if not os.path.exists(path):
+        continue
+    first = backend = local = serving = healthy = ready = elected = None
+    for line in open(path, errors="replace"):
+        line = line.rstrip("\n")
+        js = line[5:] if line.startswith("etcd\t") else (line if line.startswith("{") else None)
+        if js is not None:
+            try:
+                rec = json.loads(js)
+                t = us(rec["ts"])
+            except (ValueError, KeyError):
+                continue
+            msg = rec.get("msg", "")
+            if msg == "opened backend db" and backend is None:
+                backend = t
+            elif msg == "starting local member" and local is None:
+                local = t
+            elif msg.startswith("serving client traffic") and serving is None:
+                serving = t
+            elif " elected leader " in msg and kill and t > kill and elected is None:
+                elected = t
+            continue
+        m = daemon_re.match(line)
+        if not m:
+            continue
+        t = us(m.group(1))
+        if first is None:
+            first = t
+        text = m.group(4)
+        if healthy is None and re.match(r"etcd \S+ is healthy", text):
+            healthy = t
+        if ready is None and text == "cluster is ready":
+            ready = t
+    p1 = f"info.P1.{kind}."
+    if kind == "eg":
+        put(p1 + "process_first_log", ms(first, t0))
+        if i == 4:
+            put(p1 + "secondary_ready", ms(ready, t0))
+        else:
+            put(p1 + "primaries_ready", ms(ready, t0))
+            put(p1 + "daemon_saw_etcd_healthy", ms(healthy, t0))
+    put(p1 + "etcd_serving_clients", ms(serving, t0))
+    if backend and local:
+        put(p1 + "etcd_bootstrap_probe", (local - backend) / 1000)
+    if name != victim:
+        put(f"info.P2.{kind}.etcd_new_leader_logged", ms(elected, kill))
+for key, value in out.items():
+    print(f"{key} {run} {value:.1f}")
+EOF
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -271,24 +399,28 @@ bench_baseline() { # run -> B1 formation, B2 failover
     log "run $run: baseline etcd formation"
     now_us; t0=$NOW
     start_etcd_cluster "$dir" "$ports"
-    local formed=0
+    echo "$t0" >"$dir/t0.us"
+    local formed=0 polls=0
     while (((${EPOCHREALTIME/./} - t0) < FORM_TIMEOUT * 1000000)); do
         all=1
+        polls=$((polls + 1))
         for i in 0 1 2; do etcd_healthy "${ET_CLIENT[i]}" || { all=0; break; }; done
         if ((all)); then formed=1; break; fi
-        sleep "$POLL"
+        nap "$POLL"
     done
     if ((formed)); then
         record P1.base "$run" "$(ms_since_f "$t0")"
+        record info.P1.base.polls "$run" "$polls"
     else
         note "run $run: raw etcd did not form within ${FORM_TIMEOUT}s"
     fi
 
     if want P2 && ((formed)); then
-        sleep "$STABLE_SECS"
+        nap "$STABLE_SECS"
         local leader="" id st
         for i in 0 1 2; do
-            read -r st id <<<"$(etcd_status "${ET_CLIENT[i]}")"
+            etcd_status "${ET_CLIENT[i]}"
+            st=$ST_LEADER id=$ST_ID
             ET_ID[i]=$id
             [[ $st != 0 ]] && leader=$st
         done
@@ -299,17 +431,20 @@ bench_baseline() { # run -> B1 formation, B2 failover
         else
             log "run $run: baseline failover (killing etcd machine-$((victim + 1)))"
             now_us; t0=$NOW
-            kill -KILL "${ET_PID[victim]}"
+            signal KILL "${ET_PID[victim]}"
+            echo "$t0" >"$dir/kill.us"
+            echo "machine-$((victim + 1))" >"$dir/victim"
             local done_=0
             while (((${EPOCHREALTIME/./} - t0) < FAILOVER_TIMEOUT * 1000000)); do
                 all=1
                 for i in 0 1 2; do
                     ((i == victim)) && continue
-                    read -r st id <<<"$(etcd_status "${ET_CLIENT[i]}")"
+                    etcd_status "${ET_CLIENT[i]}"
+                    st=$ST_LEADER
                     if [[ $st == 0 || $st == "$leader" ]]; then all=0; break; fi
                 done
                 if ((all)); then done_=1; break; fi
-                sleep "$POLL"
+                nap "$POLL"
             done
             if ((done_)); then
                 record P2.base "$run" "$(ms_since_f "$t0")"
@@ -318,7 +453,10 @@ bench_baseline() { # run -> B1 formation, B2 failover
             fi
         fi
     fi
+    # The baseline's data is thrown away: no graceful stop needed.
+    signal KILL "${ET_PID[@]}"
     stop_under "$dir"
+    timeline "$dir" base "$run" >>"$RESULTS"
     copy_logs "$dir"
 }
 
@@ -351,15 +489,21 @@ bench_eg() { # run -> P1, P3, P4, P2
     log "run $run: eg formation (3 primaries + 1 secondary)"
     now_us; t0=$NOW
     start_eg_cluster "$dir" "$ports"
-    date -u -d "@${t0:0:-6}.${t0: -6}" +%FT%T.%6NZ >"$dir/t0.txt"
-    local formed=0
+    echo "$t0" >"$dir/t0.us"
+    local formed=0 polls=0 t1 egctl_us=0
     while (((${EPOCHREALTIME/./} - t0) < FORM_TIMEOUT * 1000000)); do
+        polls=$((polls + 1))
+        t1=${EPOCHREALTIME/./}
         table=$(member_table "${EG_API[machine-1]}")
-        if [[ $(count_members "$table") == 4 ]]; then formed=1; break; fi
-        sleep "$POLL"
+        egctl_us=$((egctl_us + ${EPOCHREALTIME/./} - t1))
+        parse_table "$table"
+        if ((MEMBERS == 4)); then formed=1; break; fi
+        nap "$POLL"
     done
     if ((formed)); then
         record P1.eg "$run" "$(ms_since_f "$t0")"
+        record info.P1.eg.polls "$run" "$polls"
+        record info.P1.eg.egctl_call_ms "$run" "$((egctl_us / polls / 1000))"
         printf '%s\n' "$table" >"$dir/formed-table.txt"
     else
         note "run $run: eg cluster did not list 4 members within ${FORM_TIMEOUT}s"
@@ -371,7 +515,7 @@ bench_eg() { # run -> P1, P3, P4, P2
 
     if want P3; then
         log "run $run: idle ${IDLE_SECS}s for P3"
-        sleep "$IDLE_SECS"
+        nap "$IDLE_SECS"
         local max=0 kib epid
         for name in machine-1 machine-2 machine-3 machine-4; do
             kib=$(rss_kib "${EG_PID[$name]}")
@@ -412,18 +556,22 @@ bench_eg() { # run -> P1, P3, P4, P2
         else
             table=$(member_table "${EG_API[machine-1]}")
             local leader survivor=""
-            leader=$(leader_of "$table")
+            parse_table "$table"
+            leader=$LEADER
             for name in machine-1 machine-2 machine-3; do
                 [[ $name != "$leader" && -z $survivor ]] && survivor=$name
             done
             log "run $run: eg failover (SIGKILL $leader, asking $survivor)"
             now_us; t0=$NOW
-            kill -KILL "${EG_PID[$leader]}"
+            signal KILL "${EG_PID[$leader]}"
+            echo "$t0" >"$dir/kill.us"
+            echo "$leader" >"$dir/victim"
             local done_=0 seen
             while (((${EPOCHREALTIME/./} - t0) < FAILOVER_TIMEOUT * 1000000)); do
-                seen=$(leader_of "$(member_table "${EG_API[$survivor]}")")
+                parse_table "$(member_table "${EG_API[$survivor]}")"
+                seen=$LEADER
                 if [[ -n $seen && $seen != "$leader" ]]; then done_=1; break; fi
-                sleep "$POLL"
+                nap "$POLL"
             done
             if ((done_)); then
                 record P2.eg "$run" "$(ms_since_f "$t0")"
@@ -431,7 +579,7 @@ bench_eg() { # run -> P1, P3, P4, P2
                 note "run $run: eg showed no new leader within ${FAILOVER_TIMEOUT}s"
             fi
             # The killed daemon's etcd must die with it (parent-death signal).
-            sleep 0.5
+            nap 0.5
             local orphans
             orphans=$(pids_under "$dir/$leader/" | tr '\n' ' ')
             [[ -n ${orphans// /} ]] &&
@@ -440,15 +588,19 @@ bench_eg() { # run -> P1, P3, P4, P2
     fi
     # Stop the daemons (each stops its own etcd); anything left after 10 s is killed.
     local live=() pid
-    for pid in "${EG_PID[@]}"; do kill -0 "$pid" 2>/dev/null && live+=("$pid"); done
+    for pid in "${EG_PID[@]}"; do
+        if ours "$pid"; then live+=("$pid"); fi
+    done
     stop_under "$dir" "${live[@]}"
     record info.eg_stop_ms "$run" "$STOP_MS"
     [[ -n ${STOP_LEFT// /} ]] && note "run $run: still running 10 s after SIGTERM to the daemons: $STOP_LEFT"
     scan_eg_logs "$dir" "run $run"
+    timeline "$dir" eg "$run" >>"$RESULTS"
     copy_logs "$dir"
 }
 
 # ---------------------------------------------------------------------------------------------
+LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
 log "bin: $BIN; runs: $RUNS; benches: $ONLY; temp: $TMP_ROOT"
 ((HAVE_WRK)) || { want P4 && note "wrk not found: P4 skipped"; }
 for ((run = 1; run <= RUNS; run++)); do
@@ -458,11 +610,15 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Report
-"$PY" - "$RESULTS" "$JSON" "$RUNS" "$ONLY" "$IDLE_SECS" "$WRK_DURATION" <<'EOF'
-import json, math, statistics, sys
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+ETCD_VERSION=$(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')
+export LOAD_START LOAD_END ETCD_VERSION
+report() { # report 0|1: the table, or JSON
+"$PY" - "$RESULTS" "$1" "$RUNS" "$ONLY" "$IDLE_SECS" "$WRK_DURATION" <<'EOF'
+import json, math, os, statistics, sys
 
 path, as_json, runs, only, idle, wrk_duration = sys.argv[1:7]
-samples, notes = {}, []
+samples, notes = {}, []  # metric -> {run: value}
 for line in open(path):
     line = line.rstrip("\n")
     if line.startswith("NOTE "):
@@ -474,120 +630,188 @@ for line in open(path):
     except ValueError:
         continue
     if not math.isnan(v):
-        samples.setdefault(metric, []).append(v)
+        samples.setdefault(metric, {})[int(run)] = v
 
-def stats(metric):
-    xs = samples.get(metric, [])
+def summary(xs):
     if not xs:
         return None
     return {"samples": xs, "median": statistics.median(xs), "min": min(xs), "max": max(xs)}
 
-def ratio(a, b):
-    return a["median"] / b["median"] if a and b and b["median"] else None
+def stats(metric):
+    return summary(list(samples.get(metric, {}).values()))
+
+def ratios(a, b):  # per-run a/b, for the runs that have both
+    ra, rb = samples.get(a, {}), samples.get(b, {})
+    return summary([ra[r] / rb[r] for r in sorted(ra) if r in rb and rb[r]])
 
 results = {}
-def bench(key, title, unit, ours, base, base_title, target_op, target):
-    o, b = stats(ours), stats(base) if base else None
-    r = ratio(o, b)
+def compare(key, title, unit, ours, base, base_title, target_op, target):
+    o, b = stats(ours), stats(base)
+    r = o["median"] / b["median"] if o and b and b["median"] else None
     met = None if r is None else (r <= target if target_op == "<=" else r >= target)
     results[key] = {"title": title, "unit": unit, "value": o, "baseline_title": base_title,
-                    "baseline": b, "ratio": r, "target": f"{target_op} {target}x", "met": met}
+                    "baseline": b, "ratio": r, "per_run_ratio": ratios(ours, base),
+                    "target": f"{target_op} {target}x", "met": met}
 
 MIB = 1024.0
 if "P1" in only:
-    bench("P1", "formation: 3 primaries + 1 secondary until egctl lists 4", "ms",
-          "P1.eg", "P1.base", "raw etcd, 3 members until /health true on all", "<=", 1.3)
+    compare("P1", "formation: 3 primaries + 1 secondary, spawn until egctl lists 4", "ms",
+            "P1.eg", "P1.base", "raw etcd, 3 members until /health true on all", "<=", 1.3)
 if "P2" in only:
-    bench("P2", "failover: SIGKILL leader daemon until a survivor shows a new Leader", "ms",
-          "P2.eg", "P2.base", "raw etcd, SIGKILL leader until both survivors report a new one",
-          "<=", 1.5)
+    compare("P2", "failover: SIGKILL the Leader's daemon until a survivor shows a new Leader",
+            "ms", "P2.eg", "P2.base",
+            "raw etcd, SIGKILL leader until both survivors report a new one", "<=", 1.5)
 if "P3" in only:
     members = {}
     for name in ("machine-1", "machine-2", "machine-3", "machine-4"):
-        s = stats(f"P3.{name}")
-        e = stats(f"P3.etcd.{name}")
-        if s:
-            members[name] = {"rss_kib": s, "etcd_rss_kib": e}
+        if stats(f"P3.{name}"):
+            members[name] = {"rss_kib": stats(f"P3.{name}"),
+                             "etcd_rss_kib": stats(f"P3.etcd.{name}")}
     m = stats("P3.max")
-    results["P3"] = {"title": f"daemon RSS per member after {idle}s idle (etcd excluded)",
+    results["P3"] = {"title": f"daemon VmRSS per member after {idle}s idle (etcd excluded)",
                      "unit": "KiB", "value": m, "members": members, "target": "<= 12 MiB",
                      "met": None if not m else m["median"] <= 12 * MIB}
 if "P4" in only:
-    m, h = stats("P4.members.rps"), stats("P4.healthz.rps")
-    r = ratio(m, h)
-    results["P4"] = {"title": f"admin API, wrk -t2 -c64 -d{wrk_duration} on one primary",
-                     "unit": "req/s", "value": m, "baseline": h,
-                     "members_p99_ms": stats("P4.members.p99"),
-                     "healthz_p99_ms": stats("P4.healthz.p99"),
-                     "members_errors": stats("P4.members.errors"),
-                     "healthz_errors": stats("P4.healthz.errors"),
-                     "rss_after_kib": stats("P4.rss_after.machine-1"),
-                     "threads_after": stats("P4.threads_after.machine-1"),
-                     "ratio": r, "target": ">= 0.5x", "met": None if r is None else r >= 0.5}
+    compare("P4", f"admin API on machine-1, wrk -t2 -c64 -d{wrk_duration} --latency", "req/s",
+            "P4.members.rps", "P4.healthz.rps", "/apis/v2/healthz", ">=", 0.5)
+    results["P4"].update({
+        "members_p99_ms": stats("P4.members.p99"), "healthz_p99_ms": stats("P4.healthz.p99"),
+        "members_errors": stats("P4.members.errors"), "healthz_errors": stats("P4.healthz.errors"),
+        "rss_after_kib": stats("P4.rss_after.machine-1"),
+        "threads_after": stats("P4.threads_after.machine-1")})
+info = {k[5:]: stats(k) for k in sorted(samples) if k.startswith("info.")}
+# P1 without etcd's bootstrap stall: runs where neither side's etcd lost >= 0.5 s asking peers.
+pe, pb = samples.get("P1.eg", {}), samples.get("P1.base", {})
+qe = samples.get("info.P1.eg.etcd_bootstrap_probe", {})
+qb = samples.get("info.P1.base.etcd_bootstrap_probe", {})
+clean = [r for r in sorted(pe) if r in pb and qe.get(r, 1e9) < 500 and qb.get(r, 1e9) < 500]
+if clean:
+    info["P1.ratio_without_bootstrap_stall"] = dict(summary([pe[r] / pb[r] for r in clean]),
+                                                    runs=clean)
+for kind in ("eg", "base"):
+    total = samples.get(f"P1.{kind}", {})
+    serv = samples.get(f"info.P1.{kind}.etcd_serving_clients", {})
+    d = summary([total[r] - serv[r] for r in sorted(total) if r in serv])
+    if d:
+        info[f"P1.{kind}.after_etcd_serving"] = d
+env = {"load_average_start": os.environ.get("LOAD_START"),
+       "load_average_end": os.environ.get("LOAD_END"),
+       "etcd_version": os.environ.get("ETCD_VERSION"), "cpus": os.cpu_count()}
 
 if as_json == "1":
-    print(json.dumps({"runs": int(runs), "results": results, "notes": notes}, indent=2))
+    print(json.dumps({"runs": int(runs), "results": results, "diagnostics": info, "env": env,
+                      "notes": notes}, indent=2))
     sys.exit(0)
 
-def f(s, scale=1.0, fmt="{:.0f}"):
+def fmt_stats(s, scale=1.0, fmt="{:.0f}", unit=""):
     if not s:
         return "n/a", "n/a"
-    return fmt.format(s["median"] / scale), (fmt.format(s["min"] / scale) + "–" +
-                                             fmt.format(s["max"] / scale))
+    g = lambda v: fmt.format(v / scale)
+    return g(s["median"]) + unit, g(s["min"]) + "–" + g(s["max"])
 
 def verdict(met):
     return "n/a" if met is None else ("met" if met else "MISSED")
 
-rows = [("bench", "measure", "median", "min–max", "n", "ratio", "target", "")]
-def add(b, measure, s, scale=1.0, fmt="{:.0f}", unit="", ratio_=None, target="", met=None):
-    med, rng = f(s, scale, fmt)
-    rows.append((b, measure, med + unit if s else med, rng, str(len(s["samples"])) if s else "0",
-                 "" if ratio_ is None else f"{ratio_:.2f}x", target,
-                 "" if not target else verdict(met)))
+def table(header, rows):
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+rows = []
+def add(b, measure, s, scale=1.0, fmt="{:.0f}", unit=""):
+    med, rng = fmt_stats(s, scale, fmt, unit)
+    rows.append([b, measure, med, rng, str(len(s["samples"])) if s else "0", "", "", ""])
+def add_ratio(r, label):
+    pr = r["per_run_ratio"]
+    rows.append(["", label, "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x",
+                 "" if not pr else f"{pr['min']:.2f}–{pr['max']:.2f}x per run",
+                 str(len(pr["samples"])) if pr else "0", r["target"], verdict(r["met"]), ""])
 
 for key in ("P1", "P2"):
     if key in results:
         r = results[key]
-        add(key, "eg " + r["title"].split(":")[0], r["value"], unit=" ms")
-        add("", "baseline: " + r["baseline_title"], r["baseline"], unit=" ms",
-            ratio_=r["ratio"], target=r["target"], met=r["met"])
+        add(key, "eg " + r["title"].split(":")[0] + " (" + r["title"].split(": ")[1] + ")",
+            r["value"], fmt="{:.0f}", unit=" ms")
+        add("", "baseline: " + r["baseline_title"], r["baseline"], unit=" ms")
+        add_ratio(r, "ratio eg / baseline")
 if "P3" in results:
     r = results["P3"]
     for name, m in r["members"].items():
-        add("P3", f"{name} daemon RSS", m["rss_kib"], MIB, "{:.1f}", " MiB")
-    for name, m in r["members"].items():
-        if m["etcd_rss_kib"]:
-            add("", f"{name} its etcd RSS (info, excluded)", m["etcd_rss_kib"], MIB, "{:.1f}",
-                " MiB")
-    add("", "max daemon RSS over members", r["value"], MIB, "{:.1f}", " MiB", target=r["target"],
-        met=r["met"])
+        add("P3", f"{name} daemon VmRSS", m["rss_kib"], MIB, "{:.1f}", " MiB")
+    add("", "max over members", r["value"], MIB, "{:.1f}", " MiB")
+    rows[-1][5], rows[-1][6] = r["target"], verdict(r["met"])
 if "P4" in results:
     r = results["P4"]
-    add("P4", "/status/members req/s", r["value"])
-    add("", "/status/members p99", r["members_p99_ms"], fmt="{:.2f}", unit=" ms")
-    add("", "/healthz req/s", r["baseline"])
-    add("", "/healthz p99", r["healthz_p99_ms"], fmt="{:.2f}", unit=" ms")
-    add("", "/status/members errors (non-2xx + socket)", r["members_errors"])
-    add("", "/healthz errors (non-2xx + socket)", r["healthz_errors"])
-    add("", "machine-1 RSS after wrk (info)", r["rss_after_kib"], MIB, "{:.1f}", " MiB")
-    add("", "machine-1 threads after wrk (info)", r["threads_after"])
-    rows.append(("", "ratio members/healthz req/s", "", "", "",
-                 "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x", r["target"],
-                 verdict(r["met"])))
+    add("P4", "/apis/v2/status/members req/s", r["value"])
+    add("", "/apis/v2/status/members p99 latency", r["members_p99_ms"], fmt="{:.2f}", unit=" ms")
+    add("", "/apis/v2/healthz req/s", r["baseline"])
+    add("", "/apis/v2/healthz p99 latency", r["healthz_p99_ms"], fmt="{:.2f}", unit=" ms")
+    add_ratio(r, "ratio members / healthz req/s")
 
-s = stats("info.eg_stop_ms")
-if s:
-    add("info", "eg cluster stop: SIGTERM to 4 daemons until all gone", s, unit=" ms")
-    results["info"] = {"eg_stop_ms": s}
+print(f"eg cluster benchmarks: {runs} run(s), median and min–max over runs; "
+      "ratio = median / baseline median")
+table(["bench", "measure", "median", "min–max", "n", "target", "verdict"], [r[:7] for r in rows])
 
-widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-print(f"eg cluster benchmarks, {runs} run(s); ratio = median / baseline median")
-for i, row in enumerate(rows):
-    print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
-    if i == 0:
-        print("  ".join("-" * w for w in widths))
+labels = [
+    ("P1.eg.process_first_log", "P1 eg: spawn → last member's first log line"),
+    ("P1.eg.etcd_bootstrap_probe",
+     "P1 eg: etcd 'opened backend db' → 'starting local member' (worst; peer probe, WAL)"),
+    ("P1.base.etcd_bootstrap_probe", "P1 base: the same etcd step (worst)"),
+    ("P1.eg.etcd_serving_clients", "P1 eg: spawn → last etcd serving clients"),
+    ("P1.base.etcd_serving_clients", "P1 base: spawn → last etcd serving clients"),
+    ("P1.eg.daemon_saw_etcd_healthy", "P1 eg: spawn → last daemon logs its etcd healthy"),
+    ("P1.eg.primaries_ready", "P1 eg: spawn → last primary 'cluster is ready'"),
+    ("P1.eg.secondary_ready", "P1 eg: spawn → secondary 'cluster is ready'"),
+    ("P1.eg.polls", "P1 eg: egctl polls until 4 listed"),
+    ("P1.eg.egctl_call_ms", "P1 eg: mean time of one egctl get member while forming"),
+    ("P1.base.polls", "P1 base: /health poll rounds until all true"),
+    ("P2.eg.etcd_new_leader_logged", "P2 eg: SIGKILL → survivors' etcd log the new leader (worst)"),
+    ("P2.base.etcd_new_leader_logged", "P2 base: SIGKILL → survivors log the new leader (worst)"),
+    ("eg_stop_ms", "eg cluster stop: SIGTERM to the live daemons → all gone"),
+]
+diag_rows = []
+if "P1.ratio_without_bootstrap_stall" in info:
+    c = info["P1.ratio_without_bootstrap_stall"]
+    diag_rows.append([f"P1 ratio in runs with no etcd bootstrap stall on either side "
+                      f"(runs {','.join(map(str, c['runs']))})",
+                      f"{c['median']:.2f}x", f"{c['min']:.2f}–{c['max']:.2f}x"])
+for kind, label in (("eg", "P1 eg: last etcd serving clients → egctl lists 4"),
+                    ("base", "P1 base: last etcd serving clients → all /health true")):
+    if f"P1.{kind}.after_etcd_serving" in info:
+        med, rng = fmt_stats(info[f"P1.{kind}.after_etcd_serving"], 1.0, "{:.0f}", " ms")
+        diag_rows.append([label, med, rng])
+for key, label in labels:
+    s = info.get(key)
+    if s:
+        med, rng = fmt_stats(s, 1.0, "{:.0f}", "" if key.endswith("polls") else " ms")
+        diag_rows.append([label, med, rng])
+for key, scale, unit, label in [
+        ("P4.rss_after.machine-1", MIB, " MiB", "P4: machine-1 daemon VmRSS after both wrk runs"),
+        ("P4.threads_after.machine-1", 1.0, "", "P4: machine-1 daemon threads after both wrk runs"),
+        ("P4.members.errors", 1.0, "", "P4: /status/members non-2xx + socket errors"),
+        ("P4.healthz.errors", 1.0, "", "P4: /healthz non-2xx + socket errors")]:
+    s = stats(key)
+    if s:
+        med, rng = fmt_stats(s, scale, "{:.1f}" if unit else "{:.0f}", unit)
+        diag_rows.append([label, med, rng])
+if "P3" in results:
+    for name, m in results["P3"]["members"].items():
+        if m["etcd_rss_kib"]:
+            med, rng = fmt_stats(m["etcd_rss_kib"], MIB, "{:.1f}", " MiB")
+            diag_rows.append([f"P3: {name}'s etcd VmRSS (not counted)", med, rng])
+if diag_rows:
+    print()
+    table(["diagnostics (not targets)", "median", "min–max"], diag_rows)
+print(f"\nload average at start {env['load_average_start']}, at end {env['load_average_end']}; "
+      f"etcd {env['etcd_version']}; {env['cpus']} CPUs")
 if notes:
     print("\nnotes:")
     for n in notes:
         print("  - " + n)
 EOF
+}
+report "$JSON"
+if [[ -n $JSON_FILE ]]; then report 1 >"$JSON_FILE"; fi

@@ -168,17 +168,43 @@ void client::give_back(const std::string& endpoint, std::unique_ptr<HTTPClientSe
     if (idle_.size() < max_idle) idle_.emplace_back(endpoint, std::move(session));
 }
 
+void client::cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    for (auto* session : active_) {
+        try {
+            session->abort();
+        } catch (const Poco::Exception&) {
+        }
+    }
+}
+
 json client::call_at(const std::string& endpoint, std::string_view path, const json& body) {
     const std::string text = body.dump();
     for (int attempt = 0;; ++attempt) {
         bool reused = false;
+        bool sent = false;
         auto session = take(endpoint, reused);
+        struct in_flight {
+            client& self;
+            HTTPClientSession* session;
+            in_flight(client& c, HTTPClientSession* s) : self(c), session(s) {
+                std::lock_guard lock(self.mutex_);
+                if (self.cancelled_) throw error("etcd client is shutting down", 0);
+                self.active_.push_back(session);
+            }
+            ~in_flight() {
+                std::lock_guard lock(self.mutex_);
+                std::erase(self.active_, session);
+            }
+        } registered(*this, session.get());
         try {
             HTTPRequest request(HTTPRequest::HTTP_POST, std::string(path), HTTPRequest::HTTP_1_1);
             request.setContentType("application/json");
             request.setContentLength(static_cast<std::streamsize>(text.size()));
             request.setKeepAlive(true);
             session->sendRequest(request) << text;
+            sent = true;  // the request leaves with the flush in receiveResponse
             HTTPResponse response;
             std::istream& in = session->receiveResponse(response);
             std::string answer;
@@ -192,13 +218,19 @@ json client::call_at(const std::string& endpoint, std::string_view path, const j
             return parsed;
         } catch (const Poco::Exception& e) {
             // A kept-alive connection the server closed meanwhile: try once on a new one.
-            if (reused && attempt == 0) continue;
-            throw error(endpoint + ": " + e.displayText(), 0);
+            {
+                std::lock_guard lock(mutex_);
+                if (cancelled_) throw error(endpoint + ": cancelled", 0);
+            }
+            // (A timeout is not that: the server may be working on the request.)
+            const bool timed_out = dynamic_cast<const Poco::TimeoutException*>(&e) != nullptr;
+            if (reused && attempt == 0 && !timed_out) continue;
+            throw error(endpoint + ": " + e.displayText(), 0, 0, sent);
         }
     }
 }
 
-json client::call(std::string_view path, const json& body) {
+json client::call(std::string_view path, const json& body, repeat again) {
     std::vector<std::string> endpoints;
     std::size_t start = 0;
     {
@@ -216,8 +248,10 @@ json client::call(std::string_view path, const json& body) {
             if (endpoints_ == endpoints) preferred_ = index;
             return answer;
         } catch (const error& e) {
-            if (!e.unavailable()) throw;
+            if (!e.unavailable() || (again == repeat::unsafe && e.outcome_unknown())) throw;
             failures += std::string(failures.empty() ? "" : "; ") + e.what();
+            std::lock_guard lock(mutex_);
+            if (cancelled_) break;
         }
     }
     throw error("no etcd endpoint answered: " + failures, 503);
@@ -257,7 +291,7 @@ bool client::put_if_absent(std::string_view key, std::string_view value, std::ui
                                                  {"result", "EQUAL"},
                                                  {"create_revision", "0"}}})},
                        {"success", json::array({{{"request_put", put}}})}};
-    const auto answer = call("/v3/kv/txn", body);
+    const auto answer = call("/v3/kv/txn", body, repeat::unsafe);
     return answer.value("succeeded", false);
 }
 
@@ -313,12 +347,12 @@ std::vector<member> client::members() {
 }
 
 std::uint64_t client::add_member(const std::vector<std::string>& peer_urls) {
-    const auto answer = call("/v3/cluster/member/add", {{"peerURLs", peer_urls}});
+    const auto answer = call("/v3/cluster/member/add", {{"peerURLs", peer_urls}}, repeat::unsafe);
     return as_u64(answer.value("member", json::object()), "ID");
 }
 
 void client::remove_member(std::uint64_t id) {
-    call("/v3/cluster/member/remove", {{"ID", std::to_string(id)}});
+    call("/v3/cluster/member/remove", {{"ID", std::to_string(id)}}, repeat::unsafe);
 }
 
 endpoint_status client::status_of(const std::string& endpoint) {

@@ -55,17 +55,24 @@ struct endpoint_status {
 // A failed call. http_status 0: the endpoint could not be reached or did not answer in time.
 class error : public std::runtime_error {
 public:
-    error(const std::string& message, int http_status = 0, int grpc_code = 0)
-        : std::runtime_error(message), http_status_(http_status), grpc_code_(grpc_code) {}
+    error(const std::string& message, int http_status = 0, int grpc_code = 0,
+          bool outcome_unknown = false)
+        : std::runtime_error(message),
+          http_status_(http_status),
+          grpc_code_(grpc_code),
+          outcome_unknown_(outcome_unknown) {}
     int http_status() const { return http_status_; }
     int grpc_code() const { return grpc_code_; }
     // Worth trying elsewhere or later: unreachable, or the member has no quorum.
     bool unavailable() const { return http_status_ == 0 || http_status_ == 503; }
     bool not_found() const { return http_status_ == 404; }
+    // The request was sent but no answer came: it may have been applied.
+    bool outcome_unknown() const { return outcome_unknown_; }
 
 private:
     int http_status_;
     int grpc_code_;
+    bool outcome_unknown_;
 };
 
 std::string base64(std::string_view bytes);
@@ -86,11 +93,17 @@ public:
     client& operator=(const client&) = delete;
 
     void set_endpoints(std::vector<std::string> endpoints);
+    // Ends every call in flight and fails every later one: for shutting down without waiting
+    // for a quorum that is going away.
+    void cancel();
     std::vector<std::string> endpoints() const;
     std::chrono::milliseconds timeout() const { return timeout_; }
 
-    // POST path (e.g. "/v3/kv/range") with body; tries the endpoints in turn.
-    json call(std::string_view path, const json& body);
+    // POST path (e.g. "/v3/kv/range") with body; tries the endpoints in turn. A request that is
+    // not safe to apply twice (a transaction, a membership change) is not sent to another
+    // endpoint once it may have been applied: the error says the outcome is unknown.
+    enum class repeat { safe, unsafe };
+    json call(std::string_view path, const json& body, repeat again = repeat::safe);
     // The same against one endpoint only.
     json call_at(const std::string& endpoint, std::string_view path, const json& body);
 
@@ -121,6 +134,8 @@ private:
     std::size_t preferred_ = 0;
     std::chrono::milliseconds timeout_;
     std::vector<std::pair<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
+    std::vector<Poco::Net::HTTPClientSession*> active_;
+    bool cancelled_ = false;
 };
 
 // One GET against an etcd peer URL ("/members", "/version") or client URL ("/health");

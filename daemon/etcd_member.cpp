@@ -139,6 +139,11 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
                 log_.info("etcd", "added " + etcd_.name + " to the running cluster");
                 break;
             } catch (const etcd::error& e) {
+                // An add whose answer was lost may have been applied: then it is listed.
+                if (listed_unstarted(cluster)) {
+                    log_.info("etcd", etcd_.name + " is in the running cluster's membership");
+                    break;
+                }
                 if (e.http_status() != 503 || std::chrono::steady_clock::now() > deadline ||
                     stopping)
                     throw startup_failure(failure(
@@ -161,6 +166,16 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
         cluster.push_back(etcd_.name + "=" + url);
     etcd_.initial_cluster = join(cluster, ",");
     etcd_.initial_cluster_state = "existing";
+}
+
+bool etcd_member::listed_unstarted(etcd::client& cluster) const {
+    try {
+        for (const auto& m : cluster.members())
+            if (m.name.empty() && shares_url(m.peer_urls, etcd_.initial_advertise_peer_urls))
+                return true;
+    } catch (const etcd::error&) {
+    }
+    return false;
 }
 
 void etcd_member::start() {

@@ -51,6 +51,8 @@ public:
 
 private:
     std::string waiting_text();
+    // Whether the cluster lists a member at this primary's peer URLs that has not started.
+    bool listed_unstarted(etcd::client& cluster) const;
 
     const config::effective_config& config_;
     std::filesystem::path working_dir_;

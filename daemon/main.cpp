@@ -24,10 +24,12 @@
 #include <eg/member_rules.hpp>
 #include <eg/print_config.hpp>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,13 +111,20 @@ int run_member(const eg::config::effective_config& config) {
         return exit_cannot_start;
     }
     // Leaked on purpose: its thread takes signals for as long as the process lives.
-    auto* signals =
-        new server::signal_control([&log](const std::string& text) { log.info("process", text); },
-                                   [&log, &access_log] {
-                                       log.reopen();
-                                       if (access_log) access_log->reopen();
-                                   });
+    auto* signals = new server::signal_control(
+        [&log](const std::string& text) { log.info("process", text); },
+        [&log, &access_log] {
+            log.reopen();
+            if (access_log) access_log->reopen();
+            log.info("process", "hangup signal received, log files reopened");
+        });
     const auto& stopping = signals->stopping_flag();
+    {
+        // --debug: the effective configuration, each value with its source.
+        std::istringstream lines(eg::emit::print_config(config));
+        for (std::string line; std::getline(lines, line);)
+            if (!line.empty() && line.front() != '#') log.debug("config", line);
+    }
     log.info("process", std::string("Easegress release: ") + EG_VERSION + ", member " +
                             config.get(opt::name) + " (" + config.get(opt::cluster_role) + ")");
 
@@ -171,12 +180,18 @@ int run_member(const eg::config::effective_config& config) {
         routes);
     server::endpoint_sync endpoints(
         etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{}, log);
+    // The admin API first; then the cluster side and etcd together, as a status write that
+    // waits for a quorum which is going away must not hold etcd up.
     auto shut_down = [&] {
         api.stop();
-        member.stop();
-        members_view.stop();
-        endpoints.stop();
+        etcd.cancel();
+        std::thread cluster_side([&] {
+            member.stop();
+            members_view.stop();
+            endpoints.stop();
+        });
         if (own_etcd) own_etcd->stop();
+        cluster_side.join();
         pid.remove();
     };
 
@@ -269,6 +284,8 @@ int run_member(const eg::config::effective_config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Few malloc arenas: the admin API's many connection threads would each get one otherwise.
+    ::mallopt(M_ARENA_MAX, 2);
     eg::server::signal_control::block_signals();
     const std::vector<std::string> args(argv + 1, argv + argc);
     auto [config, findings] = eg::config::load_config(args, eg::config::environment_from(environ));

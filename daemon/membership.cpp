@@ -173,6 +173,16 @@ void membership::probe_loop() {
     }
 }
 
+namespace {
+
+bool listed(etcd::client& etcd, std::uint64_t id) {
+    for (const auto& m : etcd.members())
+        if (m.id == id) return true;
+    return false;
+}
+
+}  // namespace
+
 purge_result membership::purge(const std::string& name) {
     const auto lease = etcd_.get(std::string(leases_prefix) + name);
     const auto status = etcd_.get(std::string(members_prefix) + name);
@@ -188,6 +198,7 @@ purge_result membership::purge(const std::string& name) {
                           "removed etcd member " + name + " (" + etcd::hex_id(m.id) + ")");
                 break;
             } catch (const etcd::error& e) {
+                if (e.outcome_unknown() && !listed(etcd_, m.id)) break;  // it was applied
                 if (e.http_status() != 503 || std::chrono::steady_clock::now() > deadline) throw;
                 std::this_thread::sleep_for(std::chrono::milliseconds(300));
             }

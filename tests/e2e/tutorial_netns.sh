@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# e2e.tutorial_netns: the flags walk-through of docs/cluster-deployment.md, run as written on
-# four "machines" simulated with network namespaces.
+# e2e.tutorial_netns: the cluster tutorial's flags walk-through (docs/cluster-deployment.md,
+# "1. With flags"; upstream's "Config and cluster deployment") run as written on four
+# "machines" simulated with network namespaces.
 #
 #   tutorial_netns.sh <easegress-server> <egctl>
 #
@@ -12,9 +13,10 @@
 # Steps:
 #   1. machine-1..3 (primaries) with the tutorial's commands; `egctl get member` shows 3 rows,
 #      1 Leader and 2 Followers;
-#   2. machine-4 (secondary, with --state-flag "existing"): 4 rows, machine-4 secondary with an
-#      empty STATE;
-#   3. machine-1's link cut: machine-2's admin API shows a Leader among machine-2/3;
+#   2. machine-4 (secondary, with upstream's --state-flag "existing"): 4 rows, machine-4
+#      secondary with an empty STATE;
+#   3. machine-1 made the etcd leader (etcdctl move-leader, when etcdctl is installed), then its
+#      link cut: machine-2's admin API shows a Leader among machine-2/3 and machine-1 Offline;
 #   4. link back: machine-1 is back (4 rows, 1 Leader, 2 Followers, none Offline);
 #   5. every member stops on SIGTERM (SIGKILL after 15 s) and no process of the test remains.
 #
@@ -53,8 +55,9 @@ HOST2=10.77.$SUBNET.2
 HOST3=10.77.$SUBNET.3
 CLUSTER=machine-1=http://$HOST1:2380,machine-2=http://$HOST2:2380,machine-3=http://$HOST3:2380
 
-# The tutorial's commands, literally (docs/cluster-deployment.md, "1. With flags"); expanded by
-# `bash -c` inside each namespace with HOST1..3 and CLUSTER set as the tutorial exports them.
+# The tutorial's commands, literally, joined on one line; expanded by `bash -c` inside each
+# namespace with HOST1..3 and CLUSTER set as the tutorial exports them. machine-4's is
+# upstream's, with --state-flag "existing" (accepted with warning EG210).
 # shellcheck disable=SC2016
 MEMBER_CMD=(
     ""
@@ -221,7 +224,11 @@ member_alive() {
 check_members_alive() {
     local i
     for i in "$@"; do
-        member_alive "$i" || fail "machine-$i exited early"
+        if ! member_alive "$i"; then
+            local rc=0
+            wait "${MEMBER_PID[i]}" || rc=$?
+            fail "machine-$i exited early with status $rc"
+        fi
     done
 }
 

@@ -163,8 +163,12 @@ TEST_CASE("cluster: losing the leader: a new Leader, the dead one Offline, purge
 
     // Restarted with its old data dir, the purged primary joins the cluster again.
     cluster.start(leader);
-    CHECK(eg::test::wait_until(
-        [&] { return tutorial_table(rows = cluster.members_seen_by(survivor)); }, 60s));
+    const bool rejoined = eg::test::wait_until(
+        [&] { return tutorial_table(rows = cluster.members_seen_by(survivor)); }, 60s);
+    std::string table;
+    for (const auto& r : rows) table += r.name + " " + r.role + " " + r.state + "\n";
+    INFO("members:\n" << table << cluster.outputs());
+    CHECK(rejoined);
 }
 
 TEST_CASE("cluster: a killed etcd is restarted and the member is healthy again",

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace eg::ctl {
@@ -96,29 +97,51 @@ inline outcome<nlohmann::ordered_json> select(const nlohmann::ordered_json& stat
 
 }  // namespace member_detail
 
-// `egctl get member [name]`.
-inline command_result get_member(const request_function& request,
-                                 const std::optional<std::string>& name, output_format format,
-                                 clock::time_point now) {
-    using namespace member_detail;
+namespace member_detail {
+
+// The statuses `get` and `describe` show: GET them, then either a finished result (the raw
+// `-o json|yaml` output, or a failure worded "<action> <subject> failed, …") or the selected
+// statuses for the command to render.
+inline std::variant<command_result, nlohmann::ordered_json> fetch_shown(
+    const request_function& request, const std::optional<std::string>& name, output_format format,
+    const std::string& action) {
     const auto failed = [&](const std::string& why) {
-        return command_result{{}, "get " + subject(name) + " failed, " + why};
+        return command_result{{}, action + " " + subject(name) + " failed, " + why};
     };
     const auto body = request("GET", members_path);
     if (!body) return failed(body.error());
     if (format != output_format::standard) {
         auto text = format_body(*body, format);
-        if (!text) return {{}, text.error()};
-        return {*text, std::nullopt};
+        if (!text) return command_result{{}, text.error()};
+        return command_result{*text, std::nullopt};
     }
     const auto statuses = parse_statuses(*body);
-    if (!statuses) return failed(statuses.error());
-    const auto shown = select(*statuses, name);
+    if (!statuses) {
+        if (action == "describe")
+            return command_result{{}, "get members failed: " + statuses.error()};
+        return failed(statuses.error());
+    }
+    auto shown = select(*statuses, name);
     if (!shown) return failed(shown.error());
+    return std::move(*shown);
+}
+
+}  // namespace member_detail
+
+// `egctl get member [name]`.
+inline command_result get_member(const request_function& request,
+                                 const std::optional<std::string>& name, output_format format,
+                                 clock::time_point now) {
+    auto shown = member_detail::fetch_shown(request, name, format, "get");
+    if (auto* done = std::get_if<command_result>(&shown)) return std::move(*done);
     try {
-        return {member_table(nlohmann::json::parse(shown->dump()), now), std::nullopt};
+        return {member_table(nlohmann::json::parse(std::get<nlohmann::ordered_json>(shown).dump()),
+                             now),
+                std::nullopt};
     } catch (const std::exception& e) {  // a malformed field the table cannot read
-        return failed(std::string("invalid member status: ") + e.what());
+        return {
+            {},
+            "get " + member_detail::subject(name) + " failed, invalid member status: " + e.what()};
     }
 }
 
@@ -126,22 +149,9 @@ inline command_result get_member(const request_function& request,
 inline command_result describe_member(const request_function& request,
                                       const std::optional<std::string>& name,
                                       output_format format) {
-    using namespace member_detail;
-    const auto failed = [&](const std::string& why) {
-        return command_result{{}, "describe " + subject(name) + " failed, " + why};
-    };
-    const auto body = request("GET", members_path);
-    if (!body) return failed(body.error());
-    if (format != output_format::standard) {
-        auto text = format_body(*body, format);
-        if (!text) return {{}, text.error()};
-        return {*text, std::nullopt};
-    }
-    const auto statuses = parse_statuses(*body);
-    if (!statuses) return {{}, "get members failed: " + statuses.error()};
-    const auto shown = select(*statuses, name);
-    if (!shown) return failed(shown.error());
-    return {describe_members(*shown), std::nullopt};
+    auto shown = member_detail::fetch_shown(request, name, format, "describe");
+    if (auto* done = std::get_if<command_result>(&shown)) return std::move(*done);
+    return {describe_members(std::get<nlohmann::ordered_json>(shown)), std::nullopt};
 }
 
 // `egctl delete member <name>...`: purges each member in turn; stops at the first failure.
