@@ -17,9 +17,9 @@ enum class log_level { debug, info, warning, error };
 
 class logger {
 public:
-    // Empty path: stdout.
-    explicit logger(std::string path = {}, bool debug = false)
-        : path_(std::move(path)), debug_(debug) {
+    // Empty path: stdout. With a file, copy_to_stderr also writes each line to stderr.
+    explicit logger(std::string path = {}, bool debug = false, bool copy_to_stderr = true)
+        : path_(std::move(path)), debug_(debug), copy_to_stderr_(copy_to_stderr) {
         open();
     }
     logger(const logger&) = delete;
@@ -47,7 +47,7 @@ public:
             std::fputs(line.c_str(), file_);
             std::fflush(file_);
         }
-        if (file_ != stdout) std::fputs(line.c_str(), stderr);
+        if (file_ != stdout && copy_to_stderr_) std::fputs(line.c_str(), stderr);
     }
     void debug(std::string_view component, std::string_view message) {
         log(log_level::debug, component, message);
@@ -96,6 +96,7 @@ private:
 
     std::string path_;
     bool debug_;
+    bool copy_to_stderr_;
     std::mutex mutex_;
     std::FILE* file_ = nullptr;
 };

@@ -105,7 +105,7 @@ int run_member(const eg::config::effective_config& config) {
     std::unique_ptr<server::logger> access_log;
     if (!config.get(opt::disable_access_log))
         access_log = std::make_unique<server::logger>(
-            log_dir.empty() ? "" : log_dir + "/admin_api.log", false);
+            log_dir.empty() ? "" : log_dir + "/admin_api.log", false, false);
     if (!log.ok() || (access_log && !access_log->ok())) {
         report(cannot_write("log files in " + log_dir, std::strerror(errno)));
         return exit_cannot_start;

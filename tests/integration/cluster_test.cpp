@@ -72,6 +72,15 @@ TEST_CASE("cluster: the tutorial's cluster from its flags lists 4 members, 1 Lea
     CHECK(raw.out.find("\"lastHeartbeatTime\"") != std::string::npos);
     CHECK(raw.out.find("\"ClusterRole\": \"secondary\"") != std::string::npos);
 
+    const auto described = cluster.egctl(1, {"describe", "member", "machine-4"});
+    CHECK(described.exit_code == 0);
+    CHECK(described.out.rfind("Name: machine-4\n", 0) == 0);
+    CHECK(described.out.find("Etcd: null") != std::string::npos);
+    CHECK(described.out.find("ClusterRole: secondary") != std::string::npos);
+    const auto missing = cluster.egctl(1, {"get", "member", "machine-9"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("member machine-9 not found") != std::string::npos);
+
     // A graceful stop leaves no process behind.
     for (int i = 1; i <= 4; ++i) CHECK(cluster.process(i).stop() == 0);
     for (int i = 1; i <= 3; ++i) CHECK(etcd_of(cluster, i).empty());
