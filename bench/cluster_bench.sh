@@ -3,7 +3,7 @@
 #
 #   bench/cluster_bench.sh [BIN_DIR] [--runs N] [--json] [--json-file FILE]
 #                          [--only P1,P2,P3,P4] [--idle SECS] [--wrk-duration 10s]
-#                          [--keep-logs DIR] [--tmp DIR]
+#                          [--keep-logs DIR] [--tmp DIR] [--daemon-flag FLAG]...
 #
 # BIN_DIR holds easegress-server and egctl (default build/bin). Everything runs on 127.0.0.1 with
 # free ports and fresh temp dirs; every process started here is ended on exit, even on failure.
@@ -25,6 +25,7 @@ WRK_DURATION=10s
 KEEP_LOGS=""
 JSON_FILE=""
 TMP_PARENT=/tmp
+DAEMON_FLAGS=() # extra flags for every easegress-server (not part of P1-P4 as specified)
 FORM_TIMEOUT=60     # seconds for a cluster to form
 FAILOVER_TIMEOUT=30 # seconds for a new leader to be seen
 STABLE_SECS=2       # quiet time before a leader is killed
@@ -43,6 +44,8 @@ while (($#)); do
     --wrk-duration) WRK_DURATION=$2; shift 2 ;;
     --keep-logs) KEEP_LOGS=$2; shift 2 ;;
     --tmp) TMP_PARENT=$2; shift 2 ;;
+    --daemon-flag) DAEMON_FLAGS+=("$2"); shift 2 ;;
+    --daemon-flag=*) DAEMON_FLAGS+=("${1#*=}"); shift ;;
     -h | --help) usage 0 ;;
     -*) echo "unknown option: $1" >&2; usage 2 ;;
     *)
@@ -50,6 +53,7 @@ while (($#)); do
         BIN=$1; bin_set=1; shift ;;
     esac
 done
+[[ -z $KEEP_LOGS ]] || KEEP_LOGS=$(realpath -m "$KEEP_LOGS")
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "--runs needs a positive integer" >&2; exit 2; }
 [[ -d $BIN ]] || { echo "no such directory: $BIN" >&2; exit 2; }
 BIN=$(cd "$BIN" && pwd)
@@ -71,6 +75,13 @@ TMP_ROOT=$(mktemp -d "$TMP_PARENT/eg-bench.XXXXXX")
 RESULTS=$TMP_ROOT/results.txt
 : >"$RESULTS"
 mkdir -p "$TMP_ROOT/home" # HOME for egctl: no ~/.egctlrc of the user's
+# Run private copies, so that a rebuild of BIN_DIR during the runs cannot mix two builds.
+mkdir -p "$TMP_ROOT/bin"
+cp "$BIN/easegress-server" "$BIN/egctl" "$TMP_ROOT/bin/"
+BIN_BUILT=$(date -r "$BIN/easegress-server" +%FT%T)
+BIN_SHA=$(sha256sum "$TMP_ROOT/bin/easegress-server" | cut -c1-12)
+BIN_DIR_GIVEN=$BIN
+BIN=$TMP_ROOT/bin
 PIDS=()
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -118,11 +129,15 @@ stop_under() {
     signal KILL $STOP_LEFT
 }
 
+# copy_logs DIR: the run's logs and small files (not etcd's data) to KEEP_LOGS/<name of DIR>.
 copy_logs() {
-    local dir=$1
+    local dir=$1 dest
     [[ -n $KEEP_LOGS && -d $dir ]] || return 0
-    mkdir -p "$KEEP_LOGS"
-    cp -r "$dir" "$KEEP_LOGS/" 2>/dev/null || true
+    dest=$KEEP_LOGS/${dir##*/}
+    mkdir -p "$dest"
+    (cd "$dir" && find . -path '*/member' -prune -o -type f \( -name '*.out' -o -name '*.txt' \
+        -o -name '*.log' -o -name '*.yaml' -o -name '*.us' -o -name victim \) \
+        -exec cp --parents {} "$dest/" \;) 2>/dev/null || true
 }
 
 cleanup() {
@@ -203,18 +218,19 @@ start_eg_cluster() {
             --listen-peer-urls "http://127.0.0.1:${peer[i]}" \
             --listen-client-urls "http://127.0.0.1:${client[i]}" \
             --advertise-client-urls "http://127.0.0.1:${client[i]}" \
-            --initial-cluster "$initial" --home-dir "$EG_DIR/$name"
+            --initial-cluster "$initial" --home-dir "$EG_DIR/$name" \
+            ${DAEMON_FLAGS[@]+"${DAEMON_FLAGS[@]}"}
         EG_PID[$name]=$LAST_PID
     done
     EG_API[machine-4]=127.0.0.1:${apis[3]}
     spawn "$EG_DIR/machine-4.out" "$BIN/easegress-server" --cluster-name multi-node-cluster \
         --cluster-role secondary --name machine-4 --api-addr "127.0.0.1:${apis[3]}" \
         --primary-listen-peer-urls "http://127.0.0.1:${peer[0]}" --state-flag existing \
-        --home-dir "$EG_DIR/machine-4"
+        --home-dir "$EG_DIR/machine-4" ${DAEMON_FLAGS[@]+"${DAEMON_FLAGS[@]}"}
     EG_PID[machine-4]=$LAST_PID
 }
 
-# Member rows of `egctl get member` on API: NAME STATE... (names only / leader).
+# member_table API: the output of `egctl --server API get member` (empty on failure).
 member_table() { egctl --server "$1" get member 2>/dev/null || true; }
 # parse_table TABLE: MEMBERS (rows naming machine-N), LEADER (name of the Leader row, or empty)
 # and LEADERS (how many Leader rows). Builtins only, to keep the polling loops light.
@@ -601,7 +617,8 @@ bench_eg() { # run -> P1, P3, P4, P2
 
 # ---------------------------------------------------------------------------------------------
 LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
-log "bin: $BIN; runs: $RUNS; benches: $ONLY; temp: $TMP_ROOT"
+((${#DAEMON_FLAGS[@]} == 0)) || note "extra daemon flags (not the benchmark as specified): ${DAEMON_FLAGS[*]}"
+log "bin: $BIN_DIR_GIVEN (easegress-server $BIN_BUILT, sha256 $BIN_SHA); runs: $RUNS; benches: $ONLY; temp: $TMP_ROOT"
 ((HAVE_WRK)) || { want P4 && note "wrk not found: P4 skipped"; }
 for ((run = 1; run <= RUNS; run++)); do
     if want P1 || want P2; then bench_baseline "$run"; fi
@@ -612,7 +629,7 @@ done
 # Report
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ETCD_VERSION=$(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')
-export LOAD_START LOAD_END ETCD_VERSION
+export LOAD_START LOAD_END ETCD_VERSION BIN_BUILT BIN_SHA
 report() { # report 0|1: the table, or JSON
 "$PY" - "$RESULTS" "$1" "$RUNS" "$ONLY" "$IDLE_SECS" "$WRK_DURATION" <<'EOF'
 import json, math, os, statistics, sys
@@ -696,7 +713,9 @@ for kind in ("eg", "base"):
         info[f"P1.{kind}.after_etcd_serving"] = d
 env = {"load_average_start": os.environ.get("LOAD_START"),
        "load_average_end": os.environ.get("LOAD_END"),
-       "etcd_version": os.environ.get("ETCD_VERSION"), "cpus": os.cpu_count()}
+       "etcd_version": os.environ.get("ETCD_VERSION"), "cpus": os.cpu_count(),
+       "easegress_server_mtime": os.environ.get("BIN_BUILT"),
+       "easegress_server_sha256_12": os.environ.get("BIN_SHA")}
 
 if as_json == "1":
     print(json.dumps({"runs": int(runs), "results": results, "diagnostics": info, "env": env,
@@ -806,7 +825,8 @@ if diag_rows:
     print()
     table(["diagnostics (not targets)", "median", "min–max"], diag_rows)
 print(f"\nload average at start {env['load_average_start']}, at end {env['load_average_end']}; "
-      f"etcd {env['etcd_version']}; {env['cpus']} CPUs")
+      f"etcd {env['etcd_version']}; {env['cpus']} CPUs; easegress-server built "
+      f"{env['easegress_server_mtime']}, sha256 {env['easegress_server_sha256_12']}")
 if notes:
     print("\nnotes:")
     for n in notes:

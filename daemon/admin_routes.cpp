@@ -134,6 +134,24 @@ std::string member_list_json(const std::vector<std::string>& statuses, const std
     return list.dump();
 }
 
+api_response admin_routes::member_list() const {
+    std::optional<std::int64_t> version;
+    if (backend_.statuses_version) version = backend_.statuses_version();
+    const std::string leader = backend_.leader_id();
+    std::lock_guard lock(rendered_->mutex);
+    if (version && rendered_->version == version && rendered_->leader == leader)
+        return {200, rendered_->json, ""};
+    const auto statuses = backend_.member_statuses();
+    if (!statuses) {
+        const std::string waiting = backend_.waiting_for();
+        return error_response(503, waiting.empty() ? "member statuses are not known yet" : waiting);
+    }
+    rendered_->json = member_list_json(*statuses, leader);
+    rendered_->version = version;
+    rendered_->leader = leader;
+    return {200, rendered_->json, ""};
+}
+
 api_response admin_routes::handle(const std::string& method, const std::string& target) const {
     const auto path = api_path(target);
     if (!path) return {404, "404 page not found\n", "text/plain; charset=utf-8"};
@@ -154,15 +172,7 @@ api_response admin_routes::handle(const std::string& method, const std::string& 
                 return {200, "", ""};
             }
             if (r.path == "/about") return about();
-            if (r.path == "/status/members") {
-                const auto statuses = backend_.member_statuses();
-                if (!statuses) {
-                    const std::string waiting = backend_.waiting_for();
-                    return error_response(
-                        503, waiting.empty() ? "member statuses are not known yet" : waiting);
-                }
-                return {200, member_list_json(*statuses, backend_.leader_id()), ""};
-            }
+            if (r.path == "/status/members") return member_list();
             if (r.path == "/status/members/{name}") {
                 const std::string member = percent_decode(name);
                 if (!backend_.purge(member)) return error_response(404, "not found");

@@ -4,7 +4,10 @@
 // {"code":<status>,"message":"…"}; an unknown path is 404 "404 page not found", a known path
 // with another method 405 with an empty body.
 
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +28,9 @@ struct admin_backend {
     std::function<std::optional<std::vector<std::string>>()> member_statuses;
     // The cluster's current etcd leader id (hex), empty when unknown.
     std::function<std::string()> leader_id;
+    // Optional: a number that changes whenever the statuses may have changed (the view's
+    // revision). With it, the member list is rendered once per change, not once per request.
+    std::function<std::int64_t()> statuses_version;
     // Purges a member: true when it existed. Throws on cluster errors.
     std::function<bool(const std::string&)> purge;
 };
@@ -42,7 +48,16 @@ public:
     api_response handle(const std::string& method, const std::string& target) const;
 
 private:
+    api_response member_list() const;
+
     admin_backend backend_;
+    struct rendered_list {
+        std::mutex mutex;
+        std::optional<std::int64_t> version;
+        std::string leader;
+        std::string json;
+    };
+    std::unique_ptr<rendered_list> rendered_ = std::make_unique<rendered_list>();
 };
 
 }  // namespace eg::server

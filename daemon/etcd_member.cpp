@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -93,14 +94,23 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
     if (binary_.empty()) throw startup_failure(etcd_not_found(config_));
 
     // Does a cluster run already, and is this member in it?
-    std::vector<etcd::member> running;
+    // All peers are asked at once: a peer whose etcd is itself starting accepts the connection
+    // but answers only when ready, and must not hold this start-up up once per peer.
+    std::vector<std::future<std::vector<etcd::member>>> answers;
     for (const auto& [member, url] : config_.get(opt::initial_cluster)) {
         if (member == etcd_.name || stopping) continue;
-        try {
-            running = etcd::members_from_peer(url, 1000ms);
-            if (!running.empty()) break;
-        } catch (const etcd::error&) {
-        }
+        answers.push_back(std::async(std::launch::async, [url = url] {
+            try {
+                return etcd::members_from_peer(url, 700ms);
+            } catch (const etcd::error&) {
+                return std::vector<etcd::member>{};
+            }
+        }));
+    }
+    std::vector<etcd::member> running;
+    for (auto& answer : answers) {
+        auto members = answer.get();
+        if (running.empty() && !members.empty()) running = std::move(members);
     }
     if (running.empty()) return;  // nobody up yet: start as configured
     bool listed = false;
@@ -182,7 +192,10 @@ void etcd_member::start() {
     const auto data_dir = std::filesystem::path(etcd_.data_dir);
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);
-    const auto config_file = data_dir / "etcd.conf.yaml";
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);  // as etcd wants it
+    const auto config_file = std::filesystem::path(config::resolve_home(config_, working_dir_)) /
+                             (etcd_.name + ".etcd.yaml");
     {
         std::ofstream out(config_file, std::ios::trunc);
         out << etcd_config_file(etcd_);
@@ -277,7 +290,7 @@ bool etcd_member::wait_healthy(const std::atomic<bool>& stopping) {
             }
             next_report = now + 2s;
         }
-        std::this_thread::sleep_for(100ms);
+        std::this_thread::sleep_for(50ms);
     }
     return false;
 }

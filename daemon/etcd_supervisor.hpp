@@ -224,6 +224,7 @@ private:
     int wait_for(pid_t child) {
         int status = 0;
         std::chrono::steady_clock::time_point kill_at{};
+        bool killed = false;
         while (true) {
             const pid_t done = ::waitpid(child, &status, WNOHANG);
             if (done == child) return status;
@@ -233,7 +234,14 @@ private:
                 const auto now = std::chrono::steady_clock::now();
                 if (kill_at == std::chrono::steady_clock::time_point{})
                     kill_at = now + launch_.grace;
-                if (now >= kill_at) ::kill(-child, SIGKILL);
+                if (now >= kill_at && !killed) {
+                    killed = true;
+                    lock.unlock();
+                    event("etcd did not stop within " + std::to_string(launch_.grace.count()) +
+                          "ms of SIGTERM; killing it");
+                    ::kill(-child, SIGKILL);
+                    lock.lock();
+                }
             }
             changed_.wait_for(lock, std::chrono::milliseconds(20));
         }

@@ -169,6 +169,7 @@ int run_member(const eg::config::effective_config& config) {
             return statuses;
         },
         .leader_id = [&] { return member.leader_id(); },
+        .statuses_version = [&] { return members_view.revision(); },
         .purge =
             [&](const std::string& name) {
                 if (!ready) throw std::runtime_error(waiting.get());
@@ -229,7 +230,7 @@ int run_member(const eg::config::effective_config& config) {
                     log.info("cluster", text);
                     last_log = std::chrono::steady_clock::now();
                 }
-                std::this_thread::sleep_for(500ms);
+                std::this_thread::sleep_for(200ms);
             }
         }
         endpoints.refresh();
@@ -255,7 +256,7 @@ int run_member(const eg::config::effective_config& config) {
             } catch (const server::etcd::error& e) {
                 waiting.set(std::string("waiting for etcd: ") + e.what());
             }
-            std::this_thread::sleep_for(500ms);
+            std::this_thread::sleep_for(200ms);
         }
 
         members_view.start();

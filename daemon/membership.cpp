@@ -120,6 +120,10 @@ void membership::heartbeat_loop() {
             failing = false;
             pause = settings_.heartbeat;
         } catch (const std::exception& e) {
+            {
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;  // the member is stopping: nothing to report
+            }
             if (!failing) log_.warn("membership", std::string("heartbeat failed: ") + e.what());
             failing = true;
             pause = std::min(settings_.heartbeat, std::chrono::milliseconds(1000));

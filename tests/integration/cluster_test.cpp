@@ -38,7 +38,7 @@ bool tutorial_table(const std::vector<member_row>& rows) {
 
 // The etcd process a member's daemon runs (found by its data dir).
 std::vector<pid_t> etcd_of(local_cluster& cluster, int i) {
-    return eg::test::processes_with("--config-file " + cluster.home_of(i) + "/data/");
+    return eg::test::processes_with("--config-file " + cluster.home_of(i) + "/");
 }
 
 }  // namespace

@@ -445,3 +445,34 @@ TEST_CASE("etcd client: error says whether another endpoint is worth trying", "[
     CHECK_FALSE(error("lease not found", 404, 5).unavailable());
     CHECK(error("x", 503, 14).grpc_code() == 14);
 }
+
+TEST_CASE("admin routes: the member list is rendered again only when the statuses or leader change",
+          "[admin-routes]") {
+    int reads = 0;
+    std::int64_t version = 7;
+    std::string leader = "c1";
+    std::string state_of_one = "Leader";
+    auto backend = ready_backend();
+    backend.member_statuses = [&]() -> std::optional<std::vector<std::string>> {
+        ++reads;
+        return std::vector<std::string>{status_of("machine-1", "c1", state_of_one),
+                                        status_of("machine-2", "c2", "Follower")};
+    };
+    backend.leader_id = [&] { return leader; };
+    backend.statuses_version = [&] { return version; };
+    const admin_routes routes(backend);
+
+    const auto first = routes.handle("GET", "/apis/v2/status/members");
+    CHECK(routes.handle("GET", "/apis/v2/status/members").body == first.body);
+    CHECK(reads == 1);
+
+    version = 8;  // the view moved on
+    routes.handle("GET", "/apis/v2/status/members");
+    CHECK(reads == 2);
+
+    leader = "c2";  // a new leader: the states are served anew
+    const auto after = parsed(routes.handle("GET", "/apis/v2/status/members"));
+    CHECK(reads == 3);
+    CHECK(state_of(after, "machine-2") == "Leader");
+    CHECK(state_of(after, "machine-1") == "Follower");
+}
