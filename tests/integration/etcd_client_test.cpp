@@ -203,20 +203,83 @@ private:
         REQUIRE(healthy_);                              \
     } while (false)
 
+// A TCP socket listening on 127.0.0.1 at a port the kernel chose; sets port.
+int loopback_listen(int backlog, int& port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(fd, backlog) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    port = ntohs(address.sin_port);
+    return fd;
+}
+
+// An HTTP request read from fd: the head and a body of Content-Length bytes; empty when the
+// peer goes quiet for timeout_ms or closes first.
+std::string read_http_request(int fd, int timeout_ms) {
+    std::string request;
+    char buffer[4096];
+    std::size_t wanted = std::string::npos;
+    while (request.size() < wanted) {
+        pollfd c{fd, POLLIN, 0};
+        if (::poll(&c, 1, timeout_ms) <= 0) return {};
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) return {};
+        request.append(buffer, static_cast<std::size_t>(n));
+        const auto head_end = request.find("\r\n\r\n");
+        if (head_end == std::string::npos || wanted != std::string::npos) continue;
+        std::size_t length = 0;
+        const auto at = request.find("Content-Length: ");
+        if (at != std::string::npos && at < head_end) length = std::stoul(request.substr(at + 16));
+        wanted = head_end + 4 + length;
+    }
+    return request;
+}
+
+// A loopback listener whose connections are given to `handle`, one at a time, on a thread of
+// its own, until it is destroyed.
+class loopback_server {
+public:
+    explicit loopback_server(std::function<void(int client)> handle)
+        : handle_(std::move(handle)), fd_(loopback_listen(16, port_)) {
+        thread_ = std::thread([this] {
+            while (!stopping_) {
+                pollfd p{fd_, POLLIN, 0};
+                if (::poll(&p, 1, 20) <= 0) continue;
+                const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+                if (client >= 0) handle_(client);
+            }
+        });
+    }
+    ~loopback_server() {
+        stop();
+        ::close(fd_);
+    }
+    // Stops accepting; returns once no connection is being handled.
+    void stop() {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    loopback_server(const loopback_server&) = delete;
+    loopback_server& operator=(const loopback_server&) = delete;
+    std::string url() const { return loopback(port_); }
+
+private:
+    std::function<void(int)> handle_;
+    int port_ = 0;
+    int fd_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
 // A loopback TCP listener that never accepts: connections complete (backlog) and then hear
 // nothing. accept_pending() counts (and closes) the connections made to it so far.
 class silent_listener {
 public:
-    silent_listener() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(fd_, 64) == 0);
-        socklen_t length = sizeof address;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
+    silent_listener() : fd_(loopback_listen(64, port_)) {
         ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
     }
     ~silent_listener() {
@@ -238,8 +301,8 @@ public:
     }
 
 private:
-    int fd_ = -1;
     int port_ = 0;
+    int fd_;
     std::vector<int> accepted_;
 };
 
@@ -247,76 +310,30 @@ private:
 // a member without quorum answers 503), then closes the connection.
 class fixed_answer_server {
 public:
-    explicit fixed_answer_server(std::string response) : response_(std::move(response)) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(fd_, 16) == 0);
-        socklen_t length = sizeof address;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~fixed_answer_server() {
-        stopping_ = true;
-        thread_.join();
-        ::close(fd_);
-    }
-    fixed_answer_server(const fixed_answer_server&) = delete;
-    fixed_answer_server& operator=(const fixed_answer_server&) = delete;
+    explicit fixed_answer_server(std::string response)
+        : response_(std::move(response)), server_([this](int client) { answer(client); }) {}
 
-    std::string url() const { return loopback(port_); }
+    std::string url() const { return server_.url(); }
     int requests() const { return requests_.load(); }
 
 private:
-    void serve() {
-        while (!stopping_) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-            if (client < 0) continue;
-            // Read the head and a body of Content-Length bytes, then answer.
-            std::string request;
-            char buffer[4096];
-            std::size_t wanted = std::string::npos;
-            while (true) {
-                pollfd c{client, POLLIN, 0};
-                if (::poll(&c, 1, 2000) <= 0) break;
-                const ssize_t n = ::read(client, buffer, sizeof buffer);
-                if (n <= 0) break;
-                request.append(buffer, static_cast<std::size_t>(n));
-                const auto head_end = request.find("\r\n\r\n");
-                if (head_end == std::string::npos) continue;
-                if (wanted == std::string::npos) {
-                    std::size_t length = 0;
-                    const auto at = request.find("Content-Length: ");
-                    if (at != std::string::npos && at < head_end)
-                        length = std::stoul(request.substr(at + 16));
-                    wanted = head_end + 4 + length;
-                }
-                if (request.size() >= wanted) break;
-            }
-            ++requests_;
-            const char* data = response_.data();
-            std::size_t left = response_.size();
-            while (left > 0) {
-                const ssize_t n = ::write(client, data, left);
-                if (n <= 0) break;
-                data += n;
-                left -= static_cast<std::size_t>(n);
-            }
-            ::close(client);
+    void answer(int client) {
+        read_http_request(client, 2000);
+        ++requests_;
+        const char* data = response_.data();
+        std::size_t left = response_.size();
+        while (left > 0) {
+            const ssize_t n = ::write(client, data, left);
+            if (n <= 0) break;
+            data += n;
+            left -= static_cast<std::size_t>(n);
         }
+        ::close(client);
     }
 
     std::string response_;
-    int fd_ = -1;
-    int port_ = 0;
-    std::atomic<bool> stopping_{false};
     std::atomic<int> requests_{0};
-    std::thread thread_;
+    loopback_server server_;  // last: it calls answer() until destroyed
 };
 
 // A loopback HTTP endpoint that passes each request on to an etcd client URL and waits for
@@ -324,87 +341,43 @@ private:
 // (as when a member applies a request and then the connection to it breaks).
 class answer_losing_proxy {
 public:
-    explicit answer_losing_proxy(int upstream_port) : upstream_port_(upstream_port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(::listen(fd_, 16) == 0);
-        socklen_t length = sizeof address;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
+    explicit answer_losing_proxy(int upstream_port)
+        : upstream_port_(upstream_port), server_([this](int client) { pass_on(client); }) {}
     ~answer_losing_proxy() {
-        stopping_ = true;
-        thread_.join();
+        server_.stop();
         for (int fd : held_) ::close(fd);
-        ::close(fd_);
     }
     answer_losing_proxy(const answer_losing_proxy&) = delete;
     answer_losing_proxy& operator=(const answer_losing_proxy&) = delete;
 
-    std::string url() const { return loopback(port_); }
+    std::string url() const { return server_.url(); }
     // Requests etcd answered (and whose answers were dropped).
     int applied() const { return applied_.load(); }
 
 private:
-    void serve() {
-        while (!stopping_) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-            if (client < 0) continue;
-            held_.push_back(client);  // kept open, never answered
-            const std::string request = read_request(client);
-            if (request.empty()) continue;
-            const int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            sockaddr_in address{};
-            address.sin_family = AF_INET;
-            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            address.sin_port = htons(static_cast<std::uint16_t>(upstream_port_));
-            if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                ::write(upstream, request.data(), request.size()) ==
-                    static_cast<ssize_t>(request.size())) {
-                pollfd u{upstream, POLLIN, 0};
-                char buffer[4096];
-                if (::poll(&u, 1, 10000) > 0 && ::read(upstream, buffer, sizeof buffer) > 0)
-                    ++applied_;
-            }
-            ::close(upstream);
+    void pass_on(int client) {
+        held_.push_back(client);  // kept open, never answered
+        const std::string request = read_http_request(client, 5000);
+        if (request.empty()) return;
+        const int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(static_cast<std::uint16_t>(upstream_port_));
+        if (::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+            ::write(upstream, request.data(), request.size()) ==
+                static_cast<ssize_t>(request.size())) {
+            pollfd u{upstream, POLLIN, 0};
+            char buffer[4096];
+            if (::poll(&u, 1, 10000) > 0 && ::read(upstream, buffer, sizeof buffer) > 0) ++applied_;
         }
-    }
-
-    // The head and a body of Content-Length bytes.
-    static std::string read_request(int fd) {
-        std::string request;
-        char buffer[4096];
-        std::size_t wanted = std::string::npos;
-        while (request.size() < wanted) {
-            pollfd c{fd, POLLIN, 0};
-            if (::poll(&c, 1, 5000) <= 0) return {};
-            const ssize_t n = ::read(fd, buffer, sizeof buffer);
-            if (n <= 0) return {};
-            request.append(buffer, static_cast<std::size_t>(n));
-            const auto head_end = request.find("\r\n\r\n");
-            if (head_end == std::string::npos || wanted != std::string::npos) continue;
-            std::size_t length = 0;
-            const auto at = request.find("Content-Length: ");
-            if (at != std::string::npos && at < head_end)
-                length = std::stoul(request.substr(at + 16));
-            wanted = head_end + 4 + length;
-        }
-        return request;
+        ::close(upstream);
     }
 
     int upstream_port_;
-    int fd_ = -1;
-    int port_ = 0;
     std::vector<int> held_;
-    std::atomic<bool> stopping_{false};
     std::atomic<int> applied_{0};
-    std::thread thread_;
+    loopback_server server_;  // last: it calls pass_on() until destroyed
 };
 
 const std::string no_leader_503 = [] {
