@@ -89,7 +89,8 @@ int run_member(const eg::config::effective_config& config) {
     const std::filesystem::path working_dir = std::filesystem::current_path();
     const std::filesystem::path home = eg::config::resolve_home(config, working_dir);
     const std::string log_dir = eg::config::resolve_under_home(config.get(opt::log_dir), home);
-    const bool primary = config.get(opt::cluster_role) == "primary";
+    const bool standalone = config.get(opt::use_standalone_etcd);
+    const bool primary = config.get(opt::cluster_role) == "primary" && !standalone;
 
     for (const auto& dir :
          {home.string(), eg::config::resolve_data_dir(config, working_dir), log_dir}) {
@@ -215,6 +216,9 @@ int run_member(const eg::config::effective_config& config) {
                 return exit_ok;
             }
             etcd.set_endpoints({own_etcd->client_url()});
+        } else if (standalone) {
+            // An etcd this member does not run: the URLs given are its client URLs.
+            etcd.set_endpoints(config.get(opt::primary_listen_peer_urls));
         } else {
             const auto peers = config.get(opt::primary_listen_peer_urls);
             auto last_log = std::chrono::steady_clock::now() - 1h;
@@ -235,11 +239,13 @@ int run_member(const eg::config::effective_config& config) {
         }
         endpoints.refresh();
 
-        // The cluster name: primaries publish it, secondaries check it.
+        // The cluster name: primaries (and members of a standalone etcd) publish it when it is
+        // absent; every member checks it.
         const std::string cluster_name = config.get(opt::cluster_name);
         while (!stopping) {
             try {
-                if (primary) etcd.put_if_absent(server::cluster_name_key, cluster_name);
+                if (primary || standalone)
+                    etcd.put_if_absent(server::cluster_name_key, cluster_name);
                 const auto stored = etcd.get(server::cluster_name_key);
                 if (stored.kvs.empty()) {
                     waiting.set("waiting for the primaries to publish the cluster name");

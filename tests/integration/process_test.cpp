@@ -106,3 +106,12 @@ TEST_CASE("process: --debug logs the member's debug lines", "[integration][proce
     // with --debug the level is shown in the start-up lines at least.
     CHECK(contains(process.output(), "\tDEBUG\t"));
 }
+
+TEST_CASE("process: --disable-access writes no access log", "[integration][process]") {
+    local_cluster cluster(1, 0);
+    start_ready(cluster, {"--log-dir", "logs", "--disable-access"});
+    const std::filesystem::path logs = std::filesystem::path(cluster.home_of(1)) / "logs";
+    REQUIRE(cluster.egctl(1, {"get", "member"}).exit_code == 0);
+    CHECK(std::filesystem::exists(logs / "stdout.log"));
+    CHECK_FALSE(std::filesystem::exists(logs / "admin_api.log"));
+}
