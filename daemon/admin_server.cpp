@@ -1,12 +1,16 @@
 #include "daemon/admin_server.hpp"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
@@ -19,17 +23,47 @@ namespace eg::server {
 
 namespace {
 
+using credentials = std::vector<std::pair<std::string, std::string>>;
+
+// Compares without stopping at the first difference.
+bool same_secret(const std::string& a, const std::string& b) {
+    unsigned char difference = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+bool authorized(const Poco::Net::HTTPServerRequest& request, const credentials& users) {
+    if (users.empty()) return true;
+    if (!request.hasCredentials()) return false;
+    try {
+        const Poco::Net::HTTPBasicCredentials given(request);
+        bool ok = false;
+        for (const auto& [user, password] : users)
+            ok |= user == given.getUsername() && same_secret(password, given.getPassword());
+        return ok;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
 class route_handler : public Poco::Net::HTTPRequestHandler {
 public:
-    route_handler(const admin_routes& routes, logger* access_log)
-        : routes_(routes), access_log_(access_log) {}
+    route_handler(const admin_routes& routes, logger* access_log, const credentials& users)
+        : routes_(routes), access_log_(access_log), users_(users) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
         const auto started = std::chrono::steady_clock::now();
         std::string body;
         Poco::StreamCopier::copyToString(request.stream(), body);
-        const api_response answer = routes_.handle(request.getMethod(), request.getURI());
+        api_response answer;
+        if (authorized(request, users_)) {
+            answer = routes_.handle(request.getMethod(), request.getURI());
+        } else {
+            answer = error_response(401, "basic auth failed");
+            response.set("WWW-Authenticate", "Basic realm=\"easegress-basic-auth\"");
+        }
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         if (!answer.content_type.empty()) response.setContentType(answer.content_type);
         response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
@@ -49,21 +83,51 @@ public:
 private:
     const admin_routes& routes_;
     logger* access_log_;
+    const credentials& users_;
 };
 
 class route_factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    route_factory(const admin_routes& routes, logger* access_log)
-        : routes_(routes), access_log_(access_log) {}
+    route_factory(const admin_routes& routes, logger* access_log, const credentials& users)
+        : routes_(routes), access_log_(access_log), users_(users) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest&) override {
-        return new route_handler(routes_, access_log_);
+        return new route_handler(routes_, access_log_, users_);
     }
 
 private:
     const admin_routes& routes_;
     logger* access_log_;
+    const credentials& users_;
 };
+
+// The listening socket: plain, or TLS with the certificate (and client CA) of the settings.
+std::unique_ptr<Poco::Net::ServerSocket> listening_socket(const admin_server_settings& s) {
+    const Poco::Net::SocketAddress address(s.address);
+    if (!s.tls) {
+        auto socket = std::make_unique<Poco::Net::ServerSocket>();
+        socket->bind(address, true);
+        socket->listen(256);
+        return socket;
+    }
+    Poco::Net::initializeSSL();
+    const bool mutual = !s.tls->client_ca_file.empty();
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(
+        Poco::Net::Context::TLS_SERVER_USE, s.tls->key_file, s.tls->cert_file,
+        s.tls->client_ca_file,
+        mutual ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE, 9, false,
+        "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+    // OpenSSL refuses to verify clients without a session id context, which this sets.
+    context->enableSessionCache(true, "easegress-admin-api");
+    // A client certificate is checked against the CA, not against the client's host name.
+    context->enableExtendedCertificateVerification(false);
+    context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+    auto socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
+    socket->bind(address, true);
+    socket->listen(256);
+    return socket;
+}
 
 }  // namespace
 
@@ -73,14 +137,13 @@ admin_server::admin_server(admin_server_settings settings, const admin_routes& r
 admin_server::~admin_server() { stop(); }
 
 void admin_server::start() {
-    Poco::Net::ServerSocket socket;
+    std::unique_ptr<Poco::Net::ServerSocket> socket;
     try {
-        socket.bind(Poco::Net::SocketAddress(settings_.address), true);
-        socket.listen(256);
+        socket = listening_socket(settings_);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + settings_.address + ": " + e.displayText());
     }
-    port_ = socket.address().port();
+    port_ = socket->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(settings_.max_threads);
     params->setMaxQueued(1024);
@@ -89,7 +152,8 @@ void admin_server::start() {
     params->setServerName("easegress");
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.max_threads + 1, 60, 256 * 1024);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new route_factory(routes_, settings_.access_log), *pool_, socket, params);
+        new route_factory(routes_, settings_.access_log, settings_.basic_auth), *pool_, *socket,
+        params);
     server_->start();
 }
 

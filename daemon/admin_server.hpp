@@ -1,5 +1,6 @@
 #pragma once
-// admin server: carries the admin routes over HTTP on api-addr (Poco's HTTPServer).
+// admin server: carries the admin routes over HTTP or HTTPS (optionally requiring client
+// certificates) on api-addr (Poco's HTTPServer), with optional HTTP basic authentication.
 // Poco serves one connection per thread, so the pool is sized for many keep-alive clients at
 // once. Each request gets one access-log line unless access logging is disabled.
 
@@ -7,7 +8,10 @@
 #include "daemon/logger.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace Poco {
 class ThreadPool;
@@ -18,10 +22,19 @@ class HTTPServer;
 
 namespace eg::server {
 
+struct admin_tls {
+    std::string cert_file;       // PEM
+    std::string key_file;        // PEM
+    std::string client_ca_file;  // PEM; set: clients must present a certificate it signed
+};
+
 struct admin_server_settings {
     std::string address;           // host:port
     int max_threads = 128;         // concurrent connections served
     logger* access_log = nullptr;  // nullptr: no access log
+    std::optional<admin_tls> tls;  // set: HTTPS only
+    // User name to password; not empty: every request needs HTTP basic authentication.
+    std::vector<std::pair<std::string, std::string>> basic_auth;
 };
 
 class admin_server {

@@ -177,9 +177,15 @@ int run_member(const eg::config::effective_config& config) {
                 return member.purge(name) == server::purge_result::purged;
             },
     });
-    server::admin_server api(
-        {.address = config.get(opt::api_addr), .max_threads = 128, .access_log = access_log.get()},
-        routes);
+    server::admin_server_settings api_settings;
+    api_settings.address = config.get(opt::api_addr);
+    api_settings.access_log = access_log.get();
+    if (config.get(opt::tls))
+        api_settings.tls = server::admin_tls{config.get(opt::cert_file), config.get(opt::key_file),
+                                             config.get(opt::client_ca_file)};
+    for (const auto& [user, password] : config.get(opt::basic_auth))
+        api_settings.basic_auth.emplace_back(user, password);
+    server::admin_server api(api_settings, routes);
     server::endpoint_sync endpoints(
         etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{}, log);
     // The admin API first; then the cluster side and etcd together, as a status write that
