@@ -1,5 +1,7 @@
 #include "daemon/admin_routes.hpp"
 
+#include "daemon/object_spec.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,10 +22,11 @@ struct route {
 };
 
 constexpr route routes[] = {
-    {"GET", "/healthz", "admin"},
-    {"GET", "/about", "admin"},
-    {"GET", "/status/members", "cluster"},
-    {"DELETE", "/status/members/{name}", "cluster"},
+    {"GET", "/healthz", "admin"},          {"GET", "/about", "admin"},
+    {"GET", "/status/members", "cluster"}, {"DELETE", "/status/members/{name}", "cluster"},
+    {"GET", "/object-kinds", "objects"},   {"POST", "/objects", "objects"},
+    {"GET", "/objects", "objects"},        {"GET", "/objects/{name}", "objects"},
+    {"PUT", "/objects/{name}", "objects"}, {"DELETE", "/objects/{name}", "objects"},
 };
 
 std::string strip_query(const std::string& target) {
@@ -152,7 +155,60 @@ api_response admin_routes::member_list() const {
     return {200, rendered_->json, ""};
 }
 
-api_response admin_routes::handle(const std::string& method, const std::string& target) const {
+api_response admin_routes::object_route(const std::string& method, const std::string& path,
+                                        const std::string& name, const std::string& body) const {
+    if (path == "/object-kinds") return {200, json(object_kinds()).dump(), "application/json"};
+    if (!backend_.object_specs || !backend_.write_object)
+        return error_response(503, "objects are not available on this member");
+    if (method == "GET") {
+        const auto specs = backend_.object_specs();
+        if (!specs) return error_response(503, "objects are not known yet");
+        std::vector<std::pair<std::string, json>> objects;
+        for (const auto& text : *specs) {
+            auto spec = json::parse(text, nullptr, false);
+            if (!spec.is_object()) continue;
+            std::string spec_name = spec.value("name", "");
+            if (!name.empty() && spec_name != name) continue;
+            objects.emplace_back(std::move(spec_name), std::move(spec));
+        }
+        if (!name.empty()) {
+            if (objects.empty()) return error_response(404, "not found");
+            return {200, objects.front().second.dump(), "application/json"};
+        }
+        std::sort(objects.begin(), objects.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        json list = json::array();
+        for (auto& [n, spec] : objects) list.push_back(std::move(spec));
+        return {200, list.dump(), "application/json"};
+    }
+    std::optional<nlohmann::json> spec;
+    if (method != "DELETE") {
+        std::string why;
+        spec = parse_object_body(body, why);
+        if (!spec) return error_response(400, why);
+        if (const auto problem = object_problem(*spec)) return error_response(400, *problem);
+        if (method == "PUT" && spec->value("name", "") != name)
+            return error_response(400, "inconsistent name in url and spec ");
+    }
+    const std::string target_name = method == "POST" ? spec->value("name", "") : name;
+    const auto written = backend_.write_object(method, target_name, spec ? &*spec : nullptr);
+    switch (written.result) {
+        case object_write::exists:
+            return error_response(409, written.why);
+        case object_write::not_found:
+            return error_response(404, "not found");
+        case object_write::refused:
+            return error_response(400, written.why);
+        case object_write::done:
+            break;
+    }
+    api_response answer{method == "POST" ? 201 : 200, "", ""};
+    answer.config_version = std::to_string(written.version);
+    return answer;
+}
+
+api_response admin_routes::handle(const std::string& method, const std::string& target,
+                                  const std::string& body) const {
     const auto path = api_path(target);
     if (!path) return {404, "404 page not found\n", "text/plain; charset=utf-8"};
     if (path->empty()) {
@@ -173,6 +229,9 @@ api_response admin_routes::handle(const std::string& method, const std::string& 
             }
             if (r.path == "/about") return about();
             if (r.path == "/status/members") return member_list();
+            if (r.group == "objects")
+                return object_route(method, std::string(r.path).substr(0, r.path.find("/{")),
+                                    percent_decode(name), body);
             if (r.path == "/status/members/{name}") {
                 const std::string member = percent_decode(name);
                 if (!backend_.purge(member)) return error_response(404, "not found");

@@ -4,6 +4,10 @@
 // {"code":<status>,"message":"…"}; an unknown path is 404 "404 page not found", a known path
 // with another method 405 with an empty body.
 
+#include "daemon/object_store.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,9 +19,17 @@
 namespace eg::server {
 
 struct api_response {
+    api_response() = default;
+    api_response(int status_code, std::string text, std::string type, std::string version = {})
+        : status(status_code),
+          body(std::move(text)),
+          content_type(std::move(type)),
+          config_version(std::move(version)) {}
+
     int status = 200;
     std::string body;
-    std::string content_type;  // empty: none sent
+    std::string content_type;    // empty: none sent
+    std::string config_version;  // not empty: sent as X-Config-Version
 };
 
 // What the routes need from the running member.
@@ -33,6 +45,13 @@ struct admin_backend {
     std::function<std::int64_t()> statuses_version;
     // Purges a member: true when it existed. Throws on cluster errors.
     std::function<bool(const std::string&)> purge;
+    // Objects: the stored specs (JSON texts), or nullopt while they are not known yet; unset:
+    // this member serves no objects.
+    std::function<std::optional<std::vector<std::string>>()> object_specs;
+    // Writes an object: method POST (create), PUT (update) or DELETE; spec null for DELETE.
+    std::function<object_write(const std::string& method, const std::string& name,
+                               const nlohmann::json* spec)>
+        write_object;
 };
 
 api_response error_response(int status, const std::string& message);
@@ -45,10 +64,13 @@ class admin_routes {
 public:
     explicit admin_routes(admin_backend backend) : backend_(std::move(backend)) {}
 
-    api_response handle(const std::string& method, const std::string& target) const;
+    api_response handle(const std::string& method, const std::string& target,
+                        const std::string& body = {}) const;
 
 private:
     api_response member_list() const;
+    api_response object_route(const std::string& method, const std::string& path,
+                              const std::string& name, const std::string& body) const;
 
     admin_backend backend_;
     struct rendered_list {

@@ -49,22 +49,48 @@ bool authorized(const Poco::Net::HTTPServerRequest& request, const credentials& 
 
 class route_handler : public Poco::Net::HTTPRequestHandler {
 public:
-    route_handler(const admin_routes& routes, logger* access_log, const credentials& users)
-        : routes_(routes), access_log_(access_log), users_(users) {}
+    route_handler(const admin_routes& routes, logger* access_log, const credentials& users,
+                  std::size_t max_body)
+        : routes_(routes), access_log_(access_log), users_(users), max_body_(max_body) {}
+
+    // Reads the body, at most max_body_ bytes (0: no limit); true when it is larger.
+    bool read_body(Poco::Net::HTTPServerRequest& request, std::string& body) const {
+        if (max_body_ == 0) {
+            Poco::StreamCopier::copyToString(request.stream(), body);
+            return false;
+        }
+        if (request.hasContentLength() &&
+            request.getContentLength64() > static_cast<Poco::Int64>(max_body_))
+            return true;
+        char buffer[8192];
+        auto& in = request.stream();
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            body.append(buffer, static_cast<std::size_t>(in.gcount()));
+            if (body.size() > max_body_) return true;
+        }
+        return false;
+    }
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
         const auto started = std::chrono::steady_clock::now();
         std::string body;
-        Poco::StreamCopier::copyToString(request.stream(), body);
+        const bool too_large = read_body(request, body);
         api_response answer;
-        if (authorized(request, users_)) {
-            answer = routes_.handle(request.getMethod(), request.getURI());
-        } else {
+        if (!authorized(request, users_)) {
             answer = error_response(401, "basic auth failed");
             response.set("WWW-Authenticate", "Basic realm=\"easegress-basic-auth\"");
+        } else if (too_large) {
+            answer =
+                error_response(413, "the request body is larger than " + std::to_string(max_body_) +
+                                        " bytes (max-call-send-msg-size)");
+            response.setKeepAlive(false);
+        } else {
+            answer = routes_.handle(request.getMethod(), request.getURI(), body);
         }
-        response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+        if (!answer.config_version.empty()) response.set("X-Config-Version", answer.config_version);
+        response.setStatusAndReason(
+            static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         if (!answer.content_type.empty()) response.setContentType(answer.content_type);
         response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
         response.send() << answer.body;
@@ -84,21 +110,24 @@ private:
     const admin_routes& routes_;
     logger* access_log_;
     const credentials& users_;
+    std::size_t max_body_;
 };
 
 class route_factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    route_factory(const admin_routes& routes, logger* access_log, const credentials& users)
-        : routes_(routes), access_log_(access_log), users_(users) {}
+    route_factory(const admin_routes& routes, logger* access_log, const credentials& users,
+                  std::size_t max_body)
+        : routes_(routes), access_log_(access_log), users_(users), max_body_(max_body) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest&) override {
-        return new route_handler(routes_, access_log_, users_);
+        return new route_handler(routes_, access_log_, users_, max_body_);
     }
 
 private:
     const admin_routes& routes_;
     logger* access_log_;
     const credentials& users_;
+    std::size_t max_body_;
 };
 
 // The listening socket: plain, or TLS with the certificate (and client CA) of the settings.
@@ -152,8 +181,9 @@ void admin_server::start() {
     params->setServerName("easegress");
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.max_threads + 1, 60, 256 * 1024);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new route_factory(routes_, settings_.access_log, settings_.basic_auth), *pool_, *socket,
-        params);
+        new route_factory(routes_, settings_.access_log, settings_.basic_auth,
+                          settings_.max_body_bytes),
+        *pool_, *socket, params);
     server_->start();
 }
 

@@ -35,6 +35,7 @@ struct admin_server_settings {
     std::optional<admin_tls> tls;  // set: HTTPS only
     // User name to password; not empty: every request needs HTTP basic authentication.
     std::vector<std::pair<std::string, std::string>> basic_auth;
+    std::size_t max_body_bytes = 0;  // larger request bodies are refused with 413; 0: no limit
 };
 
 class admin_server {

@@ -295,6 +295,8 @@ bool client::put_if_absent(std::string_view key, std::string_view value, std::ui
     return answer.value("succeeded", false);
 }
 
+json client::txn(const json& body) { return call("/v3/kv/txn", body, repeat::unsafe); }
+
 std::int64_t client::erase(std::string_view key) {
     const auto answer = call("/v3/kv/deleterange", {{"key", base64(key)}});
     return as_i64(answer, "deleted");

@@ -113,6 +113,8 @@ public:
     // Creates key only if it does not exist; true when created.
     bool put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease = 0);
     std::int64_t erase(std::string_view key);
+    // A transaction (the gateway's body: compare, success, failure); never repeated once sent.
+    json txn(const json& body);
 
     std::uint64_t grant_lease(std::int64_t ttl_seconds);
     // The lease's remaining TTL in seconds, 0 when it no longer exists.

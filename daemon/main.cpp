@@ -11,6 +11,8 @@
 #include "daemon/logger.hpp"
 #include "daemon/member_status.hpp"
 #include "daemon/membership.hpp"
+#include "daemon/object_dump.hpp"
+#include "daemon/object_store.hpp"
 #include "daemon/prefix_view.hpp"
 #include "daemon/process_control.hpp"
 #include "daemon/startup_failure.hpp"
@@ -141,6 +143,11 @@ int run_member(const eg::config::effective_config& config) {
     server::etcd::prefix_view members_view(
         etcd, std::string(server::members_prefix), {},
         [&log](const std::string& trouble) { log.debug("cluster", trouble); });
+    server::object_dump dump(home, millis(config.get(opt::objects_dump_interval)), log);
+    server::etcd::prefix_view objects_view(
+        etcd, std::string(server::objects_prefix), [&dump] { dump.changed(); },
+        [&log](const std::string& trouble) { log.debug("objects", trouble); });
+    server::object_store objects(etcd);
     std::unique_ptr<server::etcd_member> own_etcd;
     if (primary)
         own_etcd = std::make_unique<server::etcd_member>(
@@ -176,10 +183,30 @@ int run_member(const eg::config::effective_config& config) {
                 if (!ready) throw std::runtime_error(waiting.get());
                 return member.purge(name) == server::purge_result::purged;
             },
+        .object_specs = [&]() -> std::optional<std::vector<std::string>> {
+            if (!objects_view.synced()) return std::nullopt;
+            std::vector<std::string> specs;
+            for (const auto& [key, entry] : objects_view.snapshot()) specs.push_back(entry.value);
+            return specs;
+        },
+        .write_object = [&](const std::string& method, const std::string& name,
+                            const nlohmann::json* spec) -> server::object_write {
+            if (!ready) throw std::runtime_error(waiting.get());
+            server::object_write written;
+            if (method == "POST") written = objects.create(*spec);
+            if (method == "PUT") written = objects.update(name, *spec);
+            if (method == "DELETE") written = objects.remove(name);
+            // Read your writes: this member's view has the change before the answer.
+            if (written.result == server::object_write::done)
+                objects_view.wait_for_revision(etcd.get(server::config_version_key).revision, 2s);
+            return written;
+        },
     });
     server::admin_server_settings api_settings;
     api_settings.address = config.get(opt::api_addr);
     api_settings.access_log = access_log.get();
+    api_settings.max_body_bytes =
+        static_cast<std::size_t>(config.get(opt::max_call_send_msg_size).bytes);
     if (config.get(opt::tls))
         api_settings.tls = server::admin_tls{config.get(opt::cert_file), config.get(opt::key_file),
                                              config.get(opt::client_ca_file)};
@@ -196,6 +223,8 @@ int run_member(const eg::config::effective_config& config) {
         std::thread cluster_side([&] {
             member.stop();
             members_view.stop();
+            objects_view.stop();
+            dump.stop();
             endpoints.stop();
         });
         if (own_etcd) own_etcd->stop();
@@ -272,10 +301,12 @@ int run_member(const eg::config::effective_config& config) {
         }
 
         members_view.start();
+        objects_view.start();
+        dump.start(objects_view);
         endpoints.start();
         member.start();
         waiting.set("publishing this member's status");
-        while (!stopping && !(member.published() && members_view.synced()))
+        while (!stopping && !(member.published() && members_view.synced() && objects_view.synced()))
             std::this_thread::sleep_for(20ms);
         if (!stopping) {
             ready = true;

@@ -172,10 +172,56 @@ TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes
                              entry["method"].get<std::string>() + " " +
                              entry["path"].get<std::string>());
     }
-    CHECK(names == std::vector<std::string>{"admin", "cluster"});
-    CHECK(routes == std::vector<std::string>{"admin GET /healthz", "admin GET /about",
-                                             "cluster GET /status/members",
-                                             "cluster DELETE /status/members/{name}"});
+    CHECK(names == std::vector<std::string>{"admin", "cluster", "objects"});
+    CHECK(routes == std::vector<std::string>{
+                        "admin GET /healthz", "admin GET /about", "cluster GET /status/members",
+                        "cluster DELETE /status/members/{name}", "objects GET /object-kinds",
+                        "objects POST /objects", "objects GET /objects",
+                        "objects GET /objects/{name}", "objects PUT /objects/{name}",
+                        "objects DELETE /objects/{name}"});
+}
+
+TEST_CASE("admin routes: objects are validated before anything is written", "[admin-routes]") {
+    int writes = 0;
+    auto backend = ready_backend();
+    backend.object_specs = []() -> std::optional<std::vector<std::string>> {
+        return std::vector<std::string>{R"({"kind":"Pipeline","name":"p","filters":[]})",
+                                        R"({"kind":"HTTPServer","name":"a","port":80})"};
+    };
+    backend.write_object = [&](const std::string& method, const std::string&,
+                               const nlohmann::json*) {
+        ++writes;
+        return eg::server::object_write{
+            method == "POST" ? eg::server::object_write::done : eg::server::object_write::not_found,
+            5, ""};
+    };
+    const admin_routes routes(backend);
+    auto post = [&](const std::string& body) {
+        return routes.handle("POST", "/apis/v2/objects", body);
+    };
+
+    CHECK(post("not json").status == 400);
+    CHECK(post(R"({"name":"x"})").body == R"({"code":400,"message":"kind is required"})");
+    CHECK(post(R"({"kind":"HTTPServer","name":"no spaces"})").status == 400);
+    CHECK(post(R"({"kind":"HTTPServer","name":"x","port":70000})").status == 400);
+    CHECK(post(R"({"kind":"Pipeline","name":"x","filters":[{"name":"f","kind":"K"}],)"
+               R"("flow":[{"filter":"g"}]})")
+              .status == 400);
+    CHECK(writes == 0);
+    const auto created = post(R"({"kind":"HTTPServer","name":"x","port":8080})");
+    CHECK(created.status == 201);
+    CHECK(created.config_version == "5");
+    CHECK(writes == 1);
+    CHECK(routes.handle("DELETE", "/apis/v2/objects/x").status == 404);
+
+    // Reads come from the view: sorted by name; one by name; 404 for others.
+    const auto list = parsed(routes.handle("GET", "/apis/v2/objects"));
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["name"] == "a");
+    CHECK(parsed(routes.handle("GET", "/apis/v2/objects/p"))["kind"] == "Pipeline");
+    CHECK(routes.handle("GET", "/apis/v2/objects/zz").status == 404);
+    CHECK(parsed(routes.handle("GET", "/apis/v2/object-kinds")) ==
+          json::array({"HTTPServer", "Pipeline"}));
 }
 
 TEST_CASE("admin routes: about is the copyright text", "[admin-routes]") {

@@ -1,0 +1,24 @@
+#pragma once
+// object spec: what an object written through the admin API must look like. Every object is a
+// JSON object with `kind` (a known kind) and `name` (1-253 of A-Z a-z 0-9 - _ . ~); each kind
+// checks its own top-level structure.
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eg::server {
+
+// The kinds the store accepts, sorted.
+std::vector<std::string> object_kinds();
+
+// Why spec is not a valid object, or nullopt when it is.
+std::optional<std::string> object_problem(const nlohmann::json& spec);
+
+// A request body as an object spec: nullopt (and why) when it is not a JSON object.
+std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why);
+
+}  // namespace eg::server

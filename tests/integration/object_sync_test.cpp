@@ -1,0 +1,133 @@
+// Objects written through any member's admin API reach every member and their dumps.
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support/local_cluster.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using eg::test::local_cluster;
+
+struct http_answer {
+    int status = 0;
+    std::string body;
+    std::string headers;
+};
+
+// One request with curl (status, headers, body).
+http_answer request(local_cluster& cluster, int member, const std::string& method,
+                    const std::string& path, const std::string& body = {}) {
+    const auto body_file = cluster.dir.path() / "request-body";
+    {
+        std::ofstream out(body_file, std::ios::trunc);
+        out << body;
+    }
+    std::vector<std::string> argv = {
+        "curl",
+        "-sS",
+        "-D",
+        "-",
+        "-X",
+        method,
+        "http://" + cluster.member(member).api_addr() + "/apis/v2" + path};
+    if (!body.empty()) argv.insert(argv.end(), {"--data-binary", "@" + body_file.string()});
+    eg::test::run_options options;
+    options.timeout = 30s;
+    const auto r = eg::test::run_to_end(argv, options);
+    http_answer answer;
+    std::string rest = r.out;
+    // Skip interim answers ("HTTP/1.1 100 Continue") before the final one.
+    while (rest.rfind("HTTP/1.1 100", 0) == 0) {
+        const auto end = rest.find("\r\n\r\n");
+        if (end == std::string::npos) break;
+        rest = rest.substr(end + 4);
+    }
+    const auto split = rest.find("\r\n\r\n");
+    answer.headers = rest.substr(0, split);
+    answer.body = split == std::string::npos ? "" : rest.substr(split + 4);
+    if (answer.headers.size() > 12) answer.status = std::stoi(answer.headers.substr(9, 3));
+    return answer;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("objects: a write on any member reaches every member", "[integration][objects]") {
+    local_cluster cluster;
+    cluster.start_all();
+    REQUIRE(eg::test::wait_until([&] { return cluster.members_seen_by(1).size() == 4; }, 60s));
+
+    // Created on the secondary.
+    const auto created = request(cluster, 4, "POST", "/objects",
+                                 R"({"kind":"HTTPServer","name":"demo","port":10080})");
+    INFO(created.headers << created.body << cluster.outputs());
+    REQUIRE(created.status == 201);
+    CHECK(created.headers.find("X-Config-Version: ") != std::string::npos);
+    for (int i = 1; i <= 4; ++i) {
+        INFO("member " << i);
+        CHECK(eg::test::wait_until(
+            [&] { return request(cluster, i, "GET", "/objects/demo").status == 200; }, 10s));
+        CHECK(eg::test::wait_until(
+            [&] {
+                return read_text(std::filesystem::path(cluster.home_of(i)) / "running_objects.json")
+                           .find("\"demo\"") != std::string::npos;
+            },
+            10s));
+    }
+
+    // Refusals: nothing written.
+    CHECK(request(cluster, 1, "POST", "/objects", R"({"kind":"HTTPServer","name":"demo","port":1})")
+              .status == 409);
+    const auto unknown = request(cluster, 1, "POST", "/objects", R"({"kind":"Nope","name":"x"})");
+    CHECK(unknown.status == 400);
+    CHECK(unknown.body.find("known kinds: HTTPServer, Pipeline") != std::string::npos);
+    CHECK(request(cluster, 1, "POST", "/objects", R"({"kind":"HTTPServer","name":"bad name"})")
+              .status == 400);
+    CHECK(request(cluster, 1, "PUT", "/objects/demo",
+                  R"({"kind":"HTTPServer","name":"other","port":1})")
+              .status == 400);
+    CHECK(request(cluster, 2, "PUT", "/objects/demo",
+                  R"({"kind":"Pipeline","name":"demo","filters":[]})")
+              .status == 400);
+    const std::string huge(11 * 1024 * 1024, 'x');
+    CHECK(request(cluster, 1, "POST", "/objects", huge).status == 413);
+
+    // Updated on a primary, seen by the secondary; deleted, gone everywhere.
+    CHECK(request(cluster, 2, "PUT", "/objects/demo",
+                  R"({"kind":"HTTPServer","name":"demo","port":10081})")
+              .status == 200);
+    CHECK(eg::test::wait_until(
+        [&] {
+            return request(cluster, 4, "GET", "/objects/demo").body.find("10081") !=
+                   std::string::npos;
+        },
+        10s));
+    CHECK(request(cluster, 3, "DELETE", "/objects/demo").status == 200);
+    for (int i = 1; i <= 4; ++i)
+        CHECK(eg::test::wait_until(
+            [&] { return request(cluster, i, "GET", "/objects/demo").status == 404; }, 10s));
+    CHECK(request(cluster, 3, "DELETE", "/objects/demo").status == 404);
+
+    // The objects survive a restart of the whole cluster.
+    CHECK(
+        request(
+            cluster, 1, "POST", "/objects",
+            R"({"kind":"Pipeline","name":"p1","filters":[{"name":"f","kind":"Proxy"}],"flow":[{"filter":"f"}]})")
+            .status == 201);
+    for (int i = 1; i <= 4; ++i) CHECK(cluster.process(i).stop() == 0);
+    cluster.start_all();
+    CHECK(eg::test::wait_until(
+        [&] { return request(cluster, 4, "GET", "/objects/p1").status == 200; }, 60s));
+}
