@@ -12,10 +12,12 @@
 #include "daemon/member_status.hpp"
 #include "daemon/membership.hpp"
 #include "daemon/object_dump.hpp"
+#include "daemon/object_spec.hpp"
 #include "daemon/object_store.hpp"
 #include "daemon/prefix_view.hpp"
 #include "daemon/process_control.hpp"
 #include "daemon/startup_failure.hpp"
+#include "daemon/yaml_json.hpp"
 
 #include <eg/config_loader.hpp>
 #include <eg/diagnostic_catalogue.hpp>
@@ -84,6 +86,37 @@ private:
     mutable std::mutex mutex_;
     std::string text_ = "starting";
 };
+
+// initial-object-config-files: each file is one object spec (YAML or JSON), written only when no
+// object of that name exists yet. A file that cannot be read or is not a valid object is logged
+// and skipped.
+void create_initial_objects(const eg::config::effective_config& config,
+                            eg::server::etcd::client& etcd, eg::server::logger& log) {
+    for (const auto& path : config.get(opt::initial_object_config_files)) {
+        nlohmann::json spec;
+        try {
+            spec = eg::server::yaml_json(YAML::LoadFile(path));
+        } catch (const std::exception& e) {
+            log.warn("objects",
+                     "failed to load initial object, path: " + path + ", error: " + e.what());
+            continue;
+        }
+        if (const auto problem = eg::server::object_problem(spec)) {
+            log.warn("objects", "failed to create spec for initial object, path: " + path +
+                                    ", error: " + *problem);
+            continue;
+        }
+        const std::string name = spec["name"].get<std::string>();
+        try {
+            if (etcd.put_if_absent(std::string(eg::server::objects_prefix) + name, spec.dump()))
+                log.info("objects", "initial object " + name + " created from " + path);
+            else
+                log.info("objects", "initial object " + name + " already exist in config, skip");
+        } catch (const eg::server::etcd::error& e) {
+            log.warn("objects", "cannot write initial object " + name + ": " + e.what());
+        }
+    }
+}
 
 // Runs the member until it is asked to stop. Returns the exit code.
 int run_member(const eg::config::effective_config& config) {
@@ -309,6 +342,7 @@ int run_member(const eg::config::effective_config& config) {
         while (!stopping && !(member.published() && members_view.synced() && objects_view.synced()))
             std::this_thread::sleep_for(20ms);
         if (!stopping) {
+            create_initial_objects(config, etcd, log);
             ready = true;
             log.info("cluster", "cluster is ready");
         }

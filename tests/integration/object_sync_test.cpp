@@ -131,3 +131,41 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
     CHECK(eg::test::wait_until(
         [&] { return request(cluster, 4, "GET", "/objects/p1").status == 200; }, 60s));
 }
+
+TEST_CASE("objects: initial-object-config-files are created when absent",
+          "[integration][objects]") {
+    local_cluster cluster(1, 0);
+    cluster.dir.write("server.yaml",
+                      "kind: HTTPServer\nname: from-file\nport: 10080\nhttps: false\n"
+                      "rules:\n  - paths:\n      - pathPrefix: /api\n        backend: p\n");
+    cluster.dir.write("broken.yaml", "kind: Nope\nname: x\n");
+    auto args = cluster.tutorial_flags(1);
+    const auto extra = cluster.test_flags(1);
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--initial-object-config-files",
+                             (cluster.dir.path() / "server.yaml").string() + "," +
+                                 (cluster.dir.path() / "broken.yaml").string()});
+    cluster.start(1, args);
+    const bool created = eg::test::wait_until(
+        [&] { return request(cluster, 1, "GET", "/objects/from-file").status == 200; }, 60s);
+    INFO(cluster.outputs());
+    REQUIRE(created);
+    const auto spec = request(cluster, 1, "GET", "/objects/from-file").body;
+    CHECK(spec.find("\"port\":10080") != std::string::npos);
+    CHECK(spec.find("\"https\":false") != std::string::npos);
+    CHECK(cluster.outputs().find("kind Nope not found") != std::string::npos);
+
+    // Changed through the API, then restarted: the file does not overwrite the change.
+    CHECK(request(cluster, 1, "PUT", "/objects/from-file",
+                  R"({"kind":"HTTPServer","name":"from-file","port":10090})")
+              .status == 200);
+    CHECK(cluster.process(1).stop() == 0);
+    cluster.start(1, args);
+    CHECK(eg::test::wait_until(
+        [&] {
+            return request(cluster, 1, "GET", "/objects/from-file").body.find("10090") !=
+                   std::string::npos;
+        },
+        60s));
+    CHECK(cluster.outputs().find("already exist in config, skip") != std::string::npos);
+}
