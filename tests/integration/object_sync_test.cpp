@@ -169,3 +169,37 @@ TEST_CASE("objects: initial-object-config-files are created when absent",
         60s));
     CHECK(cluster.outputs().find("already exist in config, skip") != std::string::npos);
 }
+
+TEST_CASE("objects: egctl apply, get, describe and delete against a real cluster",
+          "[integration][objects][egctl]") {
+    local_cluster cluster(1, 1);
+    cluster.start_all();
+    REQUIRE(eg::test::wait_until([&] { return cluster.members_seen_by(2).size() == 2; }, 60s));
+    cluster.dir.write("objects.yaml",
+                      "kind: HTTPServer\nname: demo-server\nport: 10080\n---\n"
+                      "kind: Pipeline\nname: demo-pipeline\nfilters:\n  - name: proxy\n"
+                      "    kind: Proxy\nflow:\n  - filter: proxy\n");
+    const auto applied = cluster.egctl(2, {"apply", "-f", "objects.yaml"});
+    INFO(applied.out << applied.err);
+    CHECK(applied.exit_code == 0);
+    CHECK(
+        applied.out ==
+        "create HTTPServer demo-server successfully\ncreate Pipeline demo-pipeline successfully\n");
+    // Again: now an update.
+    const auto again = cluster.egctl(2, {"apply", "-f", "objects.yaml"});
+    CHECK(again.out.find("update HTTPServer demo-server successfully") != std::string::npos);
+
+    CHECK(eg::test::wait_until(
+        [&] {
+            const auto got = cluster.egctl(1, {"get", "httpserver"});
+            return got.exit_code == 0 && got.out.find("demo-server") != std::string::npos;
+        },
+        10s));
+    const auto described = cluster.egctl(1, {"describe", "pipeline", "demo-pipeline"});
+    INFO("describe: " << described.err);
+    CHECK(described.exit_code == 0);
+    CHECK(described.out.find("proxy") != std::string::npos);
+    const auto deleted = cluster.egctl(1, {"delete", "httpserver", "demo-server"});
+    CHECK(deleted.out == "delete HTTPServer demo-server successfully\n");
+    CHECK(cluster.egctl(2, {"get", "httpserver", "demo-server"}).exit_code == 1);
+}

@@ -9,6 +9,8 @@
 #include "support/golden.hpp"
 
 using eg::ctl::check_arguments;
+using eg::ctl::command_flag_error;
+using eg::ctl::command_flags;
 using eg::ctl::parse_command_line;
 using eg::ctl::resolve_command;
 using words = std::vector<std::string>;
@@ -68,12 +70,15 @@ TEST_CASE("egctl command line: commands by unique prefix", "[egctl]") {
     CHECK(*resolve_command("del") == "delete");
     CHECK(*resolve_command("hea") == "health");
     CHECK(*resolve_command("e") == "edit");
+    CHECK(*resolve_command("apply") == "apply");
+    CHECK(*resolve_command("a") == "apply");
+    CHECK(*resolve_command("cr") == "create");
     CHECK(resolve_command("de").error() ==
           "unknown command \"de\" for \"egctl\"\n\nDid you mean this?\n\tdelete\n\tdescribe\n"
           "\tget\n");
     CHECK(resolve_command("he").error() ==
           "unknown command \"he\" for \"egctl\"\n\nDid you mean this?\n\tget\n\thealth\n");
-    CHECK(resolve_command("apply").error() == "unknown command \"apply\" for \"egctl\"");
+    CHECK(resolve_command("logs").error() == "unknown command \"logs\" for \"egctl\"");
     CHECK(resolve_command("Get").error() ==
           "unknown command \"Get\" for \"egctl\"\n\nDid you mean this?\n\tget\n");
 }
@@ -97,10 +102,63 @@ TEST_CASE("egctl command line: argument checks with upstream's texts", "[egctl]"
     CHECK_FALSE(check_arguments("health", {"anything"}));
 }
 
+TEST_CASE("egctl command line: -f and --all belong to their commands", "[egctl]") {
+    const auto create = parse_command_line({"create", "-f", "objects.yaml"});
+    CHECK_FALSE(create.error);
+    CHECK(create.local.file == "objects.yaml");
+    CHECK_FALSE(command_flag_error(create, "create"));
+    CHECK_FALSE(command_flag_error(create, "apply"));
+    CHECK(*command_flag_error(create, "get") == "unknown shorthand flag: 'f' in -f");
+    CHECK(*command_flag_error(create, "") == "unknown shorthand flag: 'f' in -f");
+    CHECK(parse_command_line({"apply", "--file=-"}).local.file == "-");
+    CHECK(parse_command_line({"apply", "-f-"}).local.file == "-");
+    CHECK(parse_command_line({"-of", "json", "x"}).local.file.empty());  // -o takes "f"
+    const auto combined = parse_command_line({"create", "-hf", "x.yaml"});
+    CHECK(combined.help);
+    CHECK(combined.local.file == "x.yaml");
+    CHECK(*command_flag_error(combined, "delete") == "unknown shorthand flag: 'f' in -hf");
+
+    const auto all = parse_command_line({"delete", "httpserver", "--all"});
+    CHECK(all.local.all);
+    CHECK(all.words == words{"delete", "httpserver"});
+    CHECK_FALSE(command_flag_error(all, "delete"));
+    CHECK(*command_flag_error(all, "create") == "unknown flag: --all");
+    CHECK_FALSE(parse_command_line({"delete", "--all=false"}).local.all);
+    CHECK(*parse_command_line({"create", "-f"}).error == "flag needs an argument: 'f' in -f");
+}
+
+TEST_CASE("egctl command line: argument checks of the object commands", "[egctl]") {
+    CHECK(*check_arguments("create", {}) == "yaml file is required");
+    CHECK(*check_arguments("apply", {"x"}, command_flags{"", false}) == "yaml file is required");
+    CHECK_FALSE(check_arguments("create", {}, command_flags{"-", false}));
+    CHECK_FALSE(check_arguments("apply", {"ignored"}, command_flags{"a.yaml", false}));
+
+    // delete resolves the resource with the resolver it is given (the server's kinds).
+    std::vector<std::string> asked;
+    const eg::ctl::resource_resolver resolve = [&](std::string_view word) {
+        asked.emplace_back(word);
+        if (word == "httpserver") return eg::ctl::outcome<std::string>(std::string("HTTPServer"));
+        return eg::ctl::outcome<std::string>::failure("unknown resource: " + std::string(word));
+    };
+    CHECK_FALSE(check_arguments("delete", {"httpserver", "a", "b"}, {}, resolve));
+    CHECK(*check_arguments("delete", {"httpserver"}, {}, resolve) == "invalid arguments");
+    CHECK_FALSE(check_arguments("delete", {"httpserver"}, command_flags{"", true}, resolve));
+    CHECK(*check_arguments("delete", {"httpserver", "a"}, command_flags{"", true}, resolve) ==
+          "invalid arguments for --all");
+    CHECK(*check_arguments("delete", {"proxy", "a"}, {}, resolve) ==
+          "invalid resource for proxy, unknown resource: proxy");
+    CHECK(asked == words{"httpserver", "httpserver", "httpserver", "httpserver", "proxy"});
+    CHECK(*check_arguments("delete", {}, {}, resolve) == "no resource specified");
+}
+
 TEST_CASE("egctl help: root and command help as cobra lays them out", "[egctl]") {
     eg::test::check_golden("egctl/help.txt", eg::ctl::root_help());
     eg::test::check_golden("egctl/help_get.txt",
                            eg::ctl::command_help_text(*eg::ctl::find_command_help("get")));
+    eg::test::check_golden("egctl/help_create.txt",
+                           eg::ctl::command_help_text(*eg::ctl::find_command_help("create")));
+    eg::test::check_golden("egctl/help_delete.txt",
+                           eg::ctl::command_help_text(*eg::ctl::find_command_help("delete")));
     for (const auto& name : eg::ctl::command_names()) {
         const auto* help = eg::ctl::find_command_help(name);
         REQUIRE(help != nullptr);

@@ -18,7 +18,7 @@ struct fake_server {
     std::vector<std::string> requests;
 
     request_function function() {
-        return [this](std::string_view method, std::string_view path) {
+        return [this](std::string_view method, std::string_view path, std::string_view) {
             const std::string key = std::string(method) + " " + std::string(path);
             requests.push_back(key);
             const auto it = answers.find(key);

@@ -29,6 +29,7 @@
 
 #include <istream>
 #include <memory>
+#include <ostream>
 #include <utility>
 #include <vector>
 
@@ -245,7 +246,8 @@ admin_client::~admin_client() {
     if (ssl_initialized_) Poco::Net::uninitializeSSL();
 }
 
-outcome<http_response> admin_client::send(std::string_view method, const std::string& url) {
+outcome<http_response> admin_client::send(std::string_view method, const std::string& url,
+                                          std::string_view body) {
     using result = outcome<http_response>;
     Poco::URI uri;
     try {
@@ -289,13 +291,18 @@ outcome<http_response> admin_client::send(std::string_view method, const std::st
     request.set("User-Agent", "egctl/" EG_VERSION);
     if (rc && !rc->user.username.empty())
         Poco::Net::HTTPBasicCredentials(rc->user.username, rc->user.password).authenticate(request);
+    if (!body.empty()) {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
     http_response answer;
     last_verification_error.clear();
     try {
-        session->sendRequest(request);
+        std::ostream& out = session->sendRequest(request);
+        out.write(body.data(), static_cast<std::streamsize>(body.size()));
         Poco::Net::HTTPResponse response;
-        std::istream& body = session->receiveResponse(response);
-        Poco::StreamCopier::copyToString(body, answer.body);
+        std::istream& in = session->receiveResponse(response);
+        Poco::StreamCopier::copyToString(in, answer.body);
         answer.status = static_cast<int>(response.getStatus());
     } catch (...) {
         return result::failure(transport_error(method, url, transport_reason(uri.getHost())));
@@ -303,17 +310,18 @@ outcome<http_response> admin_client::send(std::string_view method, const std::st
     return answer;
 }
 
-outcome<std::string> admin_client::request(std::string_view method, std::string_view path) {
+outcome<std::string> admin_client::request(std::string_view method, std::string_view path,
+                                           std::string_view body) {
     using result = outcome<std::string>;
     if (!config_) config_ = load_current_config(home_set_ ? home_.c_str() : nullptr);
     if (!*config_) return result::failure(config_->error());
     const auto& config = **config_;
     const std::string url =
         make_url(settings_.server, config ? &*config : nullptr, settings_.force_tls, path);
-    auto response = send(method, url);
+    auto response = send(method, url, body);
     if (!response) return result::failure(response.error());
     if (should_retry_over_https(url, response->status, response->body)) {
-        response = send(method, as_https(url));
+        response = send(method, as_https(url), body);
         if (!response) return result::failure(response.error());
     }
     if (!successful_status(response->status))

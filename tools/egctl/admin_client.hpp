@@ -34,13 +34,16 @@ public:
     admin_client(const admin_client&) = delete;
     admin_client& operator=(const admin_client&) = delete;
 
-    // Sends METHOD to PATH (e.g. "/apis/v2/healthz"): the body of a 2xx answer, or the error
-    // (rc file, TLS material, transport: `Get "URL": reason`, or HTTP: "<code>: <message>").
-    outcome<std::string> request(std::string_view method, std::string_view path);
+    // Sends METHOD to PATH (e.g. "/apis/v2/healthz"), with `body` as application/json when it is
+    // not empty: the body of a 2xx answer, or the error (rc file, TLS material, transport:
+    // `Get "URL": reason`, or HTTP: "<code>: <message>").
+    outcome<std::string> request(std::string_view method, std::string_view path,
+                                 std::string_view body = {});
 
 private:
     struct tls_state;
-    outcome<http_response> send(std::string_view method, const std::string& url);
+    outcome<http_response> send(std::string_view method, const std::string& url,
+                                std::string_view body);
 
     connection_settings settings_;
     std::string home_;

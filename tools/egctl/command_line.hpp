@@ -2,13 +2,15 @@
 // egctl's command line, parsed as upstream's cobra/pflag command line is: global flags anywhere
 // (before, between or after the command words; "--" ends them), `--flag=value`, `--flag value`,
 // `-ovalue`, combined short flags; a command named by any unique prefix of its name; and the
-// same argument checks and error texts per command.
+// same argument checks and error texts per command. A command's own flags (-f/--file of create
+// and apply, --all of delete) are unknown flags to every other command.
 
 #include "tools/egctl/member_commands.hpp"
 #include "tools/egctl/outcome.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,23 +25,44 @@ struct global_flags {
     bool insecure_skip_verify = false;
 };
 
+// The flags of one command only.
+struct command_flags {
+    std::string file;  // -f, --file of create and apply ("-": stdin)
+    bool all = false;  // --all of delete
+};
+
+// A command flag as written, with the error it is for any command that does not define it.
+struct command_flag_use {
+    std::string_view commands;  // the commands defining it, space-separated
+    std::string error;          // e.g. "unknown flag: --all"
+};
+
 struct command_line {
     global_flags flags;
+    command_flags local;
     bool help = false;
     bool version = false;
     std::vector<std::string> words;    // the command and its arguments
     std::optional<std::string> error;  // the first flag error
+    std::vector<command_flag_use> command_flag_uses;
 };
 
 struct flag_spec {
     std::string_view name;
     char shorthand;  // 0: none
     bool takes_value;
+    std::string_view commands;  // "" for a global flag, else the commands defining it
 };
 
 inline constexpr flag_spec known_flags[] = {
-    {"force-tls", 0, false}, {"help", 'h', false}, {"insecure-skip-verify", 0, false},
-    {"output", 'o', true},   {"server", 0, true},  {"version", 'v', false},
+    {"all", 0, false, "delete"},
+    {"file", 'f', true, "apply create"},
+    {"force-tls", 0, false, ""},
+    {"help", 'h', false, ""},
+    {"insecure-skip-verify", 0, false, ""},
+    {"output", 'o', true, ""},
+    {"server", 0, true, ""},
+    {"version", 'v', false, ""},
 };
 
 namespace command_line_detail {
@@ -83,6 +106,7 @@ inline std::optional<std::string> apply(command_line& cl, const flag_spec& f,
                        std::string(*value) + "\": invalid syntax";
             on = *parsed;
         }
+        if (f.name == "all") cl.local.all = on;
         if (f.name == "force-tls") cl.flags.force_tls = on;
         if (f.name == "insecure-skip-verify") cl.flags.insecure_skip_verify = on;
         if (f.name == "help") cl.help = on;
@@ -91,6 +115,7 @@ inline std::optional<std::string> apply(command_line& cl, const flag_spec& f,
     }
     if (f.name == "server") cl.flags.server = std::string(*value);
     if (f.name == "output") cl.flags.output = std::string(*value);
+    if (f.name == "file") cl.local.file = std::string(*value);
     return std::nullopt;
 }
 
@@ -124,6 +149,9 @@ inline command_line parse_command_line(const std::vector<std::string>& args) {
                 fail("unknown flag: --" + std::string(name));
                 continue;
             }
+            if (!f->commands.empty())
+                cl.command_flag_uses.push_back(
+                    {f->commands, "unknown flag: --" + std::string(name)});
             std::optional<std::string_view> value;
             if (eq != std::string_view::npos) {
                 value = body.substr(eq + 1);
@@ -146,6 +174,10 @@ inline command_line parse_command_line(const std::vector<std::string>& args) {
                      std::string(shorthands));
                 break;
             }
+            if (!f->commands.empty())
+                cl.command_flag_uses.push_back(
+                    {f->commands, std::string("unknown shorthand flag: '") + c + "' in -" +
+                                      std::string(shorthands)});
             std::optional<std::string_view> value;
             std::string_view rest = shorthands.substr(j + 1);
             if (!f->takes_value) {
@@ -174,10 +206,27 @@ inline command_line parse_command_line(const std::vector<std::string>& args) {
     return cl;
 }
 
+// The error for a command's own flag given to a command (or to egctl alone: "") that does not
+// define it; nullopt when every command flag given belongs to `command`.
+inline std::optional<std::string> command_flag_error(const command_line& cl,
+                                                     std::string_view command) {
+    for (const auto& use : cl.command_flag_uses) {
+        bool defined = false;
+        std::string_view rest = use.commands;
+        while (!rest.empty()) {
+            const auto space = rest.find(' ');
+            if (rest.substr(0, space) == command && !command.empty()) defined = true;
+            rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+        }
+        if (!defined) return use.error;
+    }
+    return std::nullopt;
+}
+
 // The commands, in help order.
 inline const std::vector<std::string>& command_names() {
-    static const std::vector<std::string> names = {"delete", "describe", "edit",
-                                                   "get",    "health",   "help"};
+    static const std::vector<std::string> names = {"apply", "create", "delete", "describe",
+                                                   "edit",  "get",    "health", "help"};
     return names;
 }
 
@@ -230,10 +279,19 @@ inline outcome<std::string> resolve_command(std::string_view word) {
     return outcome<std::string>::failure(message);
 }
 
+// What a resource word names: "Member", an object kind, or the error (see resolve_resource).
+using resource_resolver = std::function<outcome<std::string>(std::string_view word)>;
+
 // The argument check of each command (before the output format is checked); the error text
-// when the arguments do not fit. `delete` names the resource in its error.
-inline std::optional<std::string> check_arguments(std::string_view command,
-                                                  const std::vector<std::string>& args) {
+// when the arguments do not fit. `delete` resolves the resource (upstream asks the server for
+// its kinds here) and names it in its error; `create` and `apply` need -f.
+inline std::optional<std::string> check_arguments(
+    std::string_view command, const std::vector<std::string>& args, const command_flags& local = {},
+    const resource_resolver& resolve = resource_kind) {
+    if (command == "create" || command == "apply") {
+        if (local.file.empty()) return "yaml file is required";
+        return std::nullopt;
+    }
     if (command == "get" || command == "describe") {
         if (args.empty()) return "no resource specified";
         if (args.size() == 1) return std::nullopt;
@@ -243,8 +301,12 @@ inline std::optional<std::string> check_arguments(std::string_view command,
     }
     if (command == "delete") {
         if (args.empty()) return "no resource specified";
-        const auto kind = resource_kind(args[0]);
+        const auto kind = resolve(args[0]);
         if (!kind) return "invalid resource for " + args[0] + ", " + kind.error();
+        if (local.all) {
+            if (args.size() != 1) return "invalid arguments for --all";
+            return std::nullopt;
+        }
         if (args.size() < 2) return "invalid arguments";
         return std::nullopt;
     }

@@ -25,21 +25,64 @@ struct command_help {
     std::string_view long_text;  // help's first paragraph; the summary when empty
     std::string_view use;        // the usage line after "egctl "
     std::string_view examples;
+    std::vector<flag_help> flags;  // the command's own flags (besides --help)
 };
 
 inline const std::vector<command_help>& command_helps() {
     static const std::vector<command_help> commands = {
-        {"delete", "basic", "Delete a resource or group of resources", "", "delete [flags]",
+        {"apply",
+         "basic",
+         "Apply a configuration to a resource by filename or stdin",
+         "",
+         "apply [flags]",
+         "  # Apply a configuration to a resource by filename\n"
+         "  egctl apply -f <filename>.yaml\n"
+         "\n"
+         "  # Apply a configuration to a resource from stdin\n"
+         "  cat <filename>.yaml | egctl apply -f -",
+         {{'f', "file", "string", "A yaml file specifying the object.", ""}}},
+        {"create",
+         "basic",
+         "Create a resource from a file or from stdin.",
+         "",
+         "create [flags]",
+         "  # Create a resource from a file\n"
+         "  egctl create -f <filename>.yaml\n"
+         "\n"
+         "  # Create a resource from stdin\n"
+         "  cat <filename>.yaml | egctl create -f -",
+         {{'f', "file", "string", "A yaml file specifying the object.", ""}}},
+        {"delete",
+         "basic",
+         "Delete a resource or group of resources",
+         "",
+         "delete [flags]",
          "  # Delete a resource with name\n"
          "  egctl delete <resource> <name>\n"
          "\n"
          "  # Delete multiply resource in same kind\n"
          "  egctl delete <resource> <name1> <name2> <name3>\n"
          "\n"
+         "  # Delete all instances in that resource\n"
+         "  egctl delete <resource> --all\n"
+         "\n"
+         "  # Delete a httpserver\n"
+         "  egctl delete httpserver <name>\n"
+         "\n"
+         "  # Delete multiply pipeline\n"
+         "  egctl delete pipeline <name1> <name2> <name3>\n"
+         "\n"
+         "  # Delete all globalfilter\n"
+         "  egctl delete globalfilter --all\n"
+         "\n"
          "  # Purge a Easegress member. This command should be run after the easegress node "
          "uninstalled\n"
-         "  egctl delete member <name>"},
-        {"describe", "basic", "Show details of a specific resource or group of resources", "",
+         "  egctl delete member <name>",
+         {{0, "all", "", "delete all resources in given kind", ""}}},
+        {"describe",
+         "basic",
+         "Show details of a specific resource or group of resources",
+         "",
          "describe [flags]",
          "  # Describe a resource with name\n"
          "  egctl describe <resource> <name>\n"
@@ -47,14 +90,33 @@ inline const std::vector<command_help>& command_helps() {
          "  # Describe all instances in that resource\n"
          "  egctl describe <resource>\n"
          "\n"
+         "  # Describe a httpserver\n"
+         "  egctl describe httpserver <name>\n"
+         "\n"
+         "  # Describe all pipelines\n"
+         "  egctl describe pipeline\n"
+         "\n"
          "  # Describe all members\n"
-         "  egctl describe member"},
-        {"edit", "basic", "Edit a resource", "", "edit [flags]",
+         "  egctl describe member",
+         {}},
+        {"edit",
+         "basic",
+         "Edit a resource",
+         "",
+         "edit [flags]",
          "  # Edit a resource with name\n"
-         "  egctl edit <resource> <name>"},
-        {"get", "basic", "Display one or many resources", "", "get [flags]",
+         "  egctl edit <resource> <name>",
+         {}},
+        {"get",
+         "basic",
+         "Display one or many resources",
+         "",
+         "get [flags]",
          "  # Get a resource with name\n"
          "  egctl get <resource> <name>\n"
+         "\n"
+         "  # Get all resource\n"
+         "  egctl get all\n"
          "\n"
          "  # Get a resource with yaml output\n"
          "  egctl get <resource> <name> -o yaml\n"
@@ -62,15 +124,31 @@ inline const std::vector<command_help>& command_helps() {
          "  # Get all instances in that resource\n"
          "  egctl get <resource>\n"
          "\n"
+         "  # Get a httpserver\n"
+         "  egctl get httpserver <name>\n"
+         "\n"
+         "  # Get all pipelines\n"
+         "  egctl get pipeline\n"
+         "\n"
          "  # Get all members\n"
-         "  egctl get member"},
-        {"health", "other", "Probe Easegress health", "", "health [flags]",
+         "  egctl get member",
+         {}},
+        {"health",
+         "other",
+         "Probe Easegress health",
+         "",
+         "health [flags]",
          "  # Probe Easegress health\n"
-         "  egctl health"},
-        {"help", "", "Help about any command",
+         "  egctl health",
+         {}},
+        {"help",
+         "",
+         "Help about any command",
          "Help provides help for any command in the application.\n"
          "Simply type egctl help [path to command] for full details.",
-         "help [command] [flags]", ""},
+         "help [command] [flags]",
+         "",
+         {}},
     };
     return commands;
 }
@@ -145,7 +223,11 @@ inline std::string command_usage(const command_help& c) {
     std::string out = "Usage:\n  egctl " + std::string(c.use) + "\n";
     if (!c.examples.empty()) out += "\nExamples:\n" + std::string(c.examples) + "\n";
     const std::string help_usage = "help for " + std::string(c.name);
-    out += "\nFlags:\n" + flag_usages({{'h', "help", "", help_usage, ""}});
+    auto flags = c.flags;
+    flags.push_back({'h', "help", "", help_usage, ""});
+    std::sort(flags.begin(), flags.end(),
+              [](const flag_help& a, const flag_help& b) { return a.name < b.name; });
+    out += "\nFlags:\n" + flag_usages(flags);
     out += "\nGlobal Flags:\n" + flag_usages(global_flag_helps());
     return out;
 }

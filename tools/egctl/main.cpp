@@ -1,6 +1,7 @@
-// egctl: the admin client of an eg (Easegress-compatible) cluster. Lists, describes and purges
-// cluster members and probes health through a member's admin API (/apis/v2), with upstream
-// egctl's commands, flags, ~/.egctlrc, output and error texts.
+// egctl: the admin client of an eg (Easegress-compatible) cluster. Creates, applies, lists,
+// describes and deletes objects, lists, describes and purges cluster members and probes health
+// through a member's admin API (/apis/v2), with upstream egctl's commands, flags, ~/.egctlrc,
+// output and error texts.
 //
 // Exit status: 0 on success, 1 on any error (printed to stderr as "Error: <message>").
 
@@ -9,14 +10,20 @@
 #include "tools/egctl/help_text.hpp"
 #include "tools/egctl/json_output.hpp"
 #include "tools/egctl/member_commands.hpp"
+#include "tools/egctl/object_commands.hpp"
+#include "tools/egctl/rc_file.hpp"
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -64,29 +71,51 @@ int help_command(const std::vector<std::string>& topics) {
     return 0;
 }
 
+// The text of -f's file, or of stdin for "-".
+outcome<std::string> read_spec_file(const std::string& file) {
+    if (file != "-") return read_file_text(file);
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return outcome<std::string>::failure("read /dev/stdin: input/output error");
+    return text;
+}
+
 int run(const std::string& command, const std::vector<std::string>& args, output_format format,
-        const global_flags& flags) {
-    admin_client client(
-        connection_settings{flags.server, flags.force_tls, flags.insecure_skip_verify},
-        std::getenv("HOME"));
-    const request_function request = [&](std::string_view method, std::string_view path) {
-        return client.request(method, path);
-    };
+        const command_flags& local, const request_function& request,
+        const resource_resolver& resolve) {
+    const auto now = std::chrono::system_clock::now();
     command_result result;
     if (command == "health") {
         result = health(request, format);
-    } else if (command == "delete") {
-        result = delete_members(request, std::vector<std::string>(args.begin() + 1, args.end()));
+    } else if (command == "create" || command == "apply") {
+        const auto text = read_spec_file(local.file);
+        if (!text)
+            return fail(std::string(find_command_help(command)->summary) +
+                        " failed: " + text.error());
+        result =
+            command == "create" ? create_objects(request, *text) : apply_objects(request, *text);
+    } else if (command == "get" && args.front() == "all") {
+        result = get_all(request, format, now);
     } else {
-        const auto kind = resource_kind(args.front());
+        const auto kind = resolve(args.front());
         if (!kind) return fail(kind.error());
+        const bool member = *kind == member_kind;
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
         const std::optional<std::string> name =
             args.size() > 1 ? std::optional<std::string>(args[1]) : std::nullopt;
-        if (command == "edit") return fail("cannot edit member");
-        if (command == "get")
-            result = get_member(request, name, format, std::chrono::system_clock::now());
-        else
-            result = describe_member(request, name, format);
+        if (command == "delete") {
+            result = member ? delete_members(request, rest)
+                            : delete_objects(request, *kind, rest, local.all);
+        } else if (command == "edit") {
+            if (member) return fail("cannot edit member");
+            return fail("edit " + *kind + " " + *name +
+                        " failed, editing objects is not supported by this egctl");
+        } else if (command == "get") {
+            result = member ? get_member(request, name, format, now)
+                            : get_objects(request, *kind, name, format, now);
+        } else {
+            result = member ? describe_member(request, name, format)
+                            : describe_objects(request, *kind, name, format);
+        }
     }
     print_out(result.out);
     return result.error ? fail(*result.error) : 0;
@@ -98,6 +127,7 @@ int main(int argc, char** argv) {
     const command_line cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
     if (cl.words.empty()) {
         if (cl.error) return usage_error(root_usage(), *cl.error);
+        if (const auto error = command_flag_error(cl, "")) return usage_error(root_usage(), *error);
         if (!cl.help && cl.version) {
             print_out("egctl version " EG_VERSION "\n");
             return 0;
@@ -110,6 +140,8 @@ int main(int argc, char** argv) {
     const command_help& help = *find_command_help(*command);
     const std::vector<std::string> args(cl.words.begin() + 1, cl.words.end());
     if (cl.error) return usage_error(command_usage(help), *cl.error);
+    if (const auto error = command_flag_error(cl, *command))
+        return usage_error(command_usage(help), *error);
     if (cl.help) {
         print_out(command_help_text(help));
         return 0;
@@ -118,10 +150,24 @@ int main(int argc, char** argv) {
         print_out("egctl version " EG_VERSION "\n");
         return 0;
     }
-    if (const auto error = check_arguments(*command, args))
+    admin_client client(
+        connection_settings{cl.flags.server, cl.flags.force_tls, cl.flags.insecure_skip_verify},
+        std::getenv("HOME"));
+    const request_function request = [&](std::string_view method, std::string_view path,
+                                         std::string_view body) {
+        return client.request(method, path, body);
+    };
+    // A resource word is resolved once (delete's argument check asks the server already).
+    std::optional<std::pair<std::string, outcome<std::string>>> resolved;
+    const resource_resolver resolve = [&](std::string_view word) {
+        if (!resolved || resolved->first != word)
+            resolved.emplace(std::string(word), resolve_resource(request, word));
+        return resolved->second;
+    };
+    if (const auto error = check_arguments(*command, args, cl.local, resolve))
         return usage_error(command_usage(help), *error);
     const auto format = parse_output_format(cl.flags.output);
     if (!format) return fail(format.error());
     if (*command == "help") return help_command(args);
-    return run(*command, args, *format, cl.flags);
+    return run(*command, args, *format, cl.local, request, resolve);
 }

@@ -8,6 +8,7 @@
 #include "tools/egctl/member_table.hpp"
 #include "tools/egctl/outcome.hpp"
 #include "tools/egctl/server_url.hpp"
+#include "tools/egctl/yaml_documents.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,10 +22,10 @@
 
 namespace eg::ctl {
 
-// Sends METHOD to an /apis/v2 path; the body of a successful answer, or the error (transport,
-// rc file, or "<code>: <message>").
-using request_function =
-    std::function<outcome<std::string>(std::string_view method, std::string_view path)>;
+// Sends METHOD to an /apis/v2 path, with a JSON body when `body` is not empty; the body of a
+// successful answer, or the error (transport, rc file, or "<code>: <message>").
+using request_function = std::function<outcome<std::string>(
+    std::string_view method, std::string_view path, std::string_view body)>;
 
 inline constexpr std::string_view member_kind = "Member";
 
@@ -42,14 +43,6 @@ inline outcome<std::string> resource_kind(std::string_view word) {
 
 namespace member_detail {
 
-inline std::string json_type_name(const nlohmann::ordered_json& v) {
-    if (v.is_object()) return "object";
-    if (v.is_array()) return "array";
-    if (v.is_string()) return "string";
-    if (v.is_boolean()) return "bool";
-    if (v.is_number()) return "number";
-    return "null";
-}
 
 // The statuses in a members body: a JSON array of objects (null items are skipped).
 inline outcome<nlohmann::ordered_json> parse_statuses(std::string_view body) {
@@ -61,13 +54,13 @@ inline outcome<nlohmann::ordered_json> parse_statuses(std::string_view body) {
         return result::failure(e.what());
     }
     if (!parsed.is_array())
-        return result::failure("json: cannot unmarshal " + json_type_name(parsed) +
+        return result::failure("json: cannot unmarshal " + go_json_type(parsed) +
                                " into Go value of type []*cluster.MemberStatus");
     nlohmann::ordered_json statuses = nlohmann::ordered_json::array();
     for (const auto& item : parsed) {
         if (item.is_null()) continue;
         if (!item.is_object())
-            return result::failure("json: cannot unmarshal " + json_type_name(item) +
+            return result::failure("json: cannot unmarshal " + go_json_type(item) +
                                    " into Go value of type cluster.MemberStatus");
         statuses.push_back(item);
     }
@@ -108,7 +101,7 @@ inline std::variant<command_result, nlohmann::ordered_json> fetch_shown(
     const auto failed = [&](const std::string& why) {
         return command_result{{}, action + " " + subject(name) + " failed, " + why};
     };
-    const auto body = request("GET", members_path);
+    const auto body = request("GET", members_path, {});
     if (!body) return failed(body.error());
     if (format != output_format::standard) {
         auto text = format_body(*body, format);
@@ -160,7 +153,7 @@ inline command_result delete_members(const request_function& request,
     command_result result;
     for (const auto& name : names) {
         const auto subject = std::string(member_kind) + " " + name;
-        const auto body = request("DELETE", member_path(name));
+        const auto body = request("DELETE", member_path(name), {});
         if (!body) {
             result.error = "purge " + subject + " failed, " + body.error();
             return result;
@@ -172,7 +165,7 @@ inline command_result delete_members(const request_function& request,
 
 // `egctl health`: "OK" when the server answers 200; the server's error otherwise.
 inline command_result health(const request_function& request, output_format format) {
-    const auto body = request("GET", health_path);
+    const auto body = request("GET", health_path, {});
     if (!body) return {{}, body.error()};
     if (format == output_format::standard) return {"OK\n", std::nullopt};
     auto text = format_body(R"({"message": "OK"})", format);

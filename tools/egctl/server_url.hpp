@@ -17,6 +17,9 @@ inline constexpr std::string_view default_server = "localhost:2381";
 inline constexpr std::string_view api_prefix = "/apis/v2";
 inline constexpr std::string_view health_path = "/apis/v2/healthz";
 inline constexpr std::string_view members_path = "/apis/v2/status/members";
+inline constexpr std::string_view object_kinds_path = "/apis/v2/object-kinds";
+inline constexpr std::string_view objects_path = "/apis/v2/objects";
+inline constexpr std::string_view object_statuses_path = "/apis/v2/status/objects";
 inline constexpr std::string_view http_scheme = "http://";
 inline constexpr std::string_view https_scheme = "https://";
 
@@ -33,7 +36,7 @@ inline std::string make_url(std::string_view flag_server, const current_config* 
     return std::string(https ? https_scheme : http_scheme) + server + std::string(path);
 }
 
-// Percent-encodes a path segment (a member name) so the URL stays one segment.
+// Percent-encodes a path segment (a member or object name) so the URL stays one segment.
 inline std::string escape_path_segment(std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
@@ -54,6 +57,10 @@ inline std::string escape_path_segment(std::string_view text) {
 
 inline std::string member_path(std::string_view name) {
     return std::string(members_path) + "/" + escape_path_segment(name);
+}
+
+inline std::string object_path(std::string_view name) {
+    return std::string(objects_path) + "/" + escape_path_segment(name);
 }
 
 // What Go's HTTP server answers a plain HTTP request made to its HTTPS port.
