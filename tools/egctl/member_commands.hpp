@@ -43,7 +43,6 @@ inline outcome<std::string> resource_kind(std::string_view word) {
 
 namespace member_detail {
 
-
 // The statuses in a members body: a JSON array of objects (null items are skipped).
 inline outcome<nlohmann::ordered_json> parse_statuses(std::string_view body) {
     using result = outcome<nlohmann::ordered_json>;
@@ -54,13 +53,14 @@ inline outcome<nlohmann::ordered_json> parse_statuses(std::string_view body) {
         return result::failure(e.what());
     }
     if (!parsed.is_array())
-        return result::failure("json: cannot unmarshal " + go_json_type(parsed) +
+        return result::failure("json: cannot unmarshal " + yaml_json_detail::go_json_type(parsed) +
                                " into Go value of type []*cluster.MemberStatus");
     nlohmann::ordered_json statuses = nlohmann::ordered_json::array();
     for (const auto& item : parsed) {
         if (item.is_null()) continue;
         if (!item.is_object())
-            return result::failure("json: cannot unmarshal " + go_json_type(item) +
+            return result::failure("json: cannot unmarshal " +
+                                   yaml_json_detail::go_json_type(item) +
                                    " into Go value of type cluster.MemberStatus");
         statuses.push_back(item);
     }
