@@ -1,5 +1,7 @@
 #include "daemon/object_spec.hpp"
 
+#include "daemon/yaml_json.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -102,11 +104,16 @@ std::optional<std::string> object_problem(const json& spec) {
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why) {
     auto spec = json::parse(body, nullptr, false);
     if (spec.is_discarded()) {
-        why = "the body is not JSON";
-        return std::nullopt;
+        // Not JSON: YAML, as upstream accepts.
+        try {
+            spec = yaml_json(YAML::Load(std::string(body)));
+        } catch (const YAML::Exception& e) {
+            why = "the body is neither JSON nor YAML: " + std::string(e.what());
+            return std::nullopt;
+        }
     }
     if (!spec.is_object()) {
-        why = "an object spec must be a JSON object";
+        why = "an object spec must be a mapping";
         return std::nullopt;
     }
     return spec;

@@ -18,7 +18,7 @@ std::vector<std::string> object_kinds();
 // Why spec is not a valid object, or nullopt when it is.
 std::optional<std::string> object_problem(const nlohmann::json& spec);
 
-// A request body as an object spec: nullopt (and why) when it is not a JSON object.
+// A request body (JSON, or YAML) as an object spec: nullopt (and why) when it is not a mapping.
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why);
 
 }  // namespace eg::server

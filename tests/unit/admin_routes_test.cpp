@@ -522,3 +522,26 @@ TEST_CASE("admin routes: the member list is rendered again only when the statuse
     CHECK(state_of(after, "machine-2") == "Leader");
     CHECK(state_of(after, "machine-1") == "Follower");
 }
+
+TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
+    nlohmann::json written;
+    auto backend = ready_backend();
+    backend.object_specs = []() -> std::optional<std::vector<std::string>> {
+        return std::vector<std::string>{};
+    };
+    backend.write_object = [&](const std::string&, const std::string&, const nlohmann::json* spec) {
+        written = *spec;
+        return eg::server::object_write{eg::server::object_write::done, 1, ""};
+    };
+    const admin_routes routes(backend);
+    const auto created = routes.handle("POST", "/apis/v2/objects",
+                                       "kind: HTTPServer\nname: from-yaml\nport: 10080\nhttps: "
+                                       "false\nrules:\n  - host: \"8080\"\n");
+    CHECK(created.status == 201);
+    CHECK(written["port"] == 10080);
+    CHECK(written["https"] == false);
+    CHECK(written["rules"][0]["host"] == "8080");  // quoted: stays a string
+    const auto broken = routes.handle("POST", "/apis/v2/objects", "kind: [unclosed\n");
+    CHECK(broken.status == 400);
+    CHECK(routes.handle("POST", "/apis/v2/objects", "- a list\n").status == 400);
+}
