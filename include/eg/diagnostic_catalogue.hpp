@@ -147,8 +147,7 @@ inline constexpr code_info catalogue[] = {
     // EG5xx: runtime
     {"EG500", "etcd-not-found", severity::error,
      "A primary's etcd executable cannot be found or run."},
-    {"EG501", "etcd-failed", severity::error,
-     "etcd keeps exiting while the member starts."},
+    {"EG501", "etcd-failed", severity::error, "etcd keeps exiting while the member starts."},
     {"EG502", "cluster-name-mismatch", severity::error,
      "The etcd cluster this member reaches belongs to another cluster name."},
     {"EG503", "cannot-write", severity::error,
