@@ -1,5 +1,7 @@
 #include "daemon/admin_server.hpp"
 
+#include <eg/server_options.hpp>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -24,6 +26,9 @@ namespace eg::server {
 namespace {
 
 using credentials = std::vector<std::pair<std::string, std::string>>;
+
+// The option that sets the largest request body, as users write it.
+constexpr std::string_view max_body_option = config::opt::max_call_send_msg_size.spec.yaml_key();
 
 // Compares without stopping at the first difference.
 bool same_secret(const std::string& a, const std::string& b) {
@@ -83,7 +88,7 @@ public:
         } else if (too_large) {
             answer =
                 error_response(413, "the request body is larger than " + std::to_string(max_body_) +
-                                        " bytes (max-call-send-msg-size)");
+                                        " bytes (" + std::string(max_body_option) + ")");
             response.setKeepAlive(false);
         } else {
             answer = routes_.handle(request.getMethod(), request.getURI(), body);
