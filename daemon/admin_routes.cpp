@@ -209,6 +209,15 @@ api_response admin_routes::object_route(const std::string& method, const std::st
 
 api_response admin_routes::handle(const std::string& method, const std::string& target,
                                   const std::string& body) const {
+    api_response answer = route(method, target, body);
+    // Every answer carries the config version, as upstream's (errors and 404s included).
+    if (answer.config_version.empty() && backend_.config_version)
+        answer.config_version = backend_.config_version();
+    return answer;
+}
+
+api_response admin_routes::route(const std::string& method, const std::string& target,
+                                 const std::string& body) const {
     const auto path = api_path(target);
     if (!path) return {404, "404 page not found\n", "text/plain; charset=utf-8"};
     if (path->empty()) {

@@ -48,6 +48,9 @@ struct admin_backend {
     // Objects: the stored specs (JSON texts), or nullopt while they are not known yet; unset:
     // this member serves no objects.
     std::function<std::optional<std::vector<std::string>>()> object_specs;
+    // Optional: the current config version ("0" when no object was ever written), sent with
+    // every answer as X-Config-Version.
+    std::function<std::string()> config_version;
     // Writes an object: method POST (create), PUT (update) or DELETE; spec null for DELETE.
     std::function<object_write(const std::string& method, const std::string& name,
                                const nlohmann::json* spec)>
@@ -68,6 +71,8 @@ public:
                         const std::string& body = {}) const;
 
 private:
+    api_response route(const std::string& method, const std::string& target,
+                       const std::string& body) const;
     api_response member_list() const;
     api_response object_route(const std::string& method, const std::string& path,
                               const std::string& name, const std::string& body) const;

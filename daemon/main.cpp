@@ -181,6 +181,7 @@ int run_member(const eg::config::effective_config& config) {
         etcd, std::string(server::objects_prefix), [&dump] { dump.changed(); },
         [&log](const std::string& trouble) { log.debug("objects", trouble); });
     server::object_store objects(etcd);
+    server::etcd::prefix_view version_view(etcd, std::string(server::config_version_key));
     std::unique_ptr<server::etcd_member> own_etcd;
     if (primary)
         own_etcd = std::make_unique<server::etcd_member>(
@@ -222,6 +223,12 @@ int run_member(const eg::config::effective_config& config) {
             for (const auto& [key, entry] : objects_view.snapshot()) specs.push_back(entry.value);
             return specs;
         },
+        .config_version =
+            [&] {
+                const auto entries = version_view.snapshot();
+                const auto found = entries.find(std::string(server::config_version_key));
+                return found == entries.end() ? std::string("0") : found->second.value;
+            },
         .write_object = [&](const std::string& method, const std::string& name,
                             const nlohmann::json* spec) -> server::object_write {
             if (!ready) throw std::runtime_error(waiting.get());
@@ -257,6 +264,7 @@ int run_member(const eg::config::effective_config& config) {
             member.stop();
             members_view.stop();
             objects_view.stop();
+            version_view.stop();
             dump.stop();
             endpoints.stop();
         });
@@ -335,6 +343,7 @@ int run_member(const eg::config::effective_config& config) {
 
         members_view.start();
         objects_view.start();
+        version_view.start();
         dump.start(objects_view);
         endpoints.start();
         member.start();

@@ -104,6 +104,15 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
     const std::string huge(11 * 1024 * 1024, 'x');
     CHECK(request(cluster, 1, "POST", "/objects", huge).status == 413);
 
+    // Every answer says the config version; after one write it is 1 on every member.
+    for (int i = 1; i <= 4; ++i)
+        CHECK(eg::test::wait_until(
+            [&] {
+                return request(cluster, i, "GET", "/healthz").headers.find("X-Config-Version: 1") !=
+                       std::string::npos;
+            },
+            10s));
+
     // Updated on a primary, seen by the secondary; deleted, gone everywhere.
     CHECK(request(cluster, 2, "PUT", "/objects/demo",
                   R"({"kind":"HTTPServer","name":"demo","port":10081})")

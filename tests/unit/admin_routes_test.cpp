@@ -545,3 +545,12 @@ TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
     CHECK(broken.status == 400);
     CHECK(routes.handle("POST", "/apis/v2/objects", "- a list\n").status == 400);
 }
+
+TEST_CASE("admin routes: every answer carries the config version", "[admin-routes]") {
+    auto backend = ready_backend();
+    backend.config_version = [] { return std::string("42"); };
+    const admin_routes routes(backend);
+    CHECK(routes.handle("GET", "/apis/v2/healthz").config_version == "42");
+    CHECK(routes.handle("GET", "/nowhere").config_version == "42");
+    CHECK(routes.handle("POST", "/apis/v2/healthz").config_version == "42");
+}
