@@ -107,13 +107,23 @@ void create_initial_objects(const eg::config::effective_config& config,
             continue;
         }
         const std::string name = spec["name"].get<std::string>();
-        try {
-            if (etcd.put_if_absent(std::string(eg::server::objects_prefix) + name, spec.dump()))
-                log.info("objects", "initial object " + name + " created from " + path);
-            else
-                log.info("objects", "initial object " + name + " already exist in config, skip");
-        } catch (const eg::server::etcd::error& e) {
-            log.warn("objects", "cannot write initial object " + name + ": " + e.what());
+        // etcd may still be settling right after start-up: retry what it could not take.
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (true) {
+            try {
+                if (etcd.put_if_absent(std::string(eg::server::objects_prefix) + name, spec.dump()))
+                    log.info("objects", "initial object " + name + " created from " + path);
+                else
+                    log.info("objects",
+                             "initial object " + name + " already exist in config, skip");
+                break;
+            } catch (const eg::server::etcd::error& e) {
+                if (!e.unavailable() || std::chrono::steady_clock::now() > deadline) {
+                    log.warn("objects", "cannot write initial object " + name + ": " + e.what());
+                    break;
+                }
+                std::this_thread::sleep_for(200ms);
+            }
         }
     }
 }

@@ -176,7 +176,11 @@ TEST_CASE("objects: initial-object-config-files are created when absent",
                    std::string::npos;
         },
         60s));
-    CHECK(cluster.outputs().find("already exist in config, skip") != std::string::npos);
+    // Initial objects are settled before the member is ready.
+    CHECK(eg::test::wait_until([&] { return cluster.egctl(1, {"health"}).exit_code == 0; }, 30s));
+    const std::string restarted = cluster.outputs();
+    INFO("after the restart:\n" << restarted);
+    CHECK(restarted.find("already exist in config, skip") != std::string::npos);
 }
 
 TEST_CASE("objects: egctl apply, get, describe and delete against a real cluster",
