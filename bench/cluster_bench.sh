@@ -193,6 +193,16 @@ ms_since_f() {
 
 egctl() { HOME=$TMP_ROOT/home "$BIN/egctl" "$@"; }
 
+# initial_cluster PEER_PORT... -> machine-1=http://127.0.0.1:P1,machine-2=...
+initial_cluster() {
+    local out="" i=1 port
+    for port in "$@"; do
+        out+="${out:+,}machine-$i=http://127.0.0.1:$port"
+        i=$((i + 1))
+    done
+    echo "$out"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The eg cluster: 3 primaries + 1 secondary, the tutorial's flags.
 declare -A EG_PID EG_API
@@ -206,8 +216,8 @@ start_eg_cluster() {
     read -r -a p <<<"$2"
     local apis=("${p[0]}" "${p[1]}" "${p[2]}" "${p[3]}") peer=("${p[4]}" "${p[5]}" "${p[6]}")
     local client=("${p[7]}" "${p[8]}" "${p[9]}")
-    local initial="machine-1=http://127.0.0.1:${peer[0]},machine-2=http://127.0.0.1:${peer[1]}"
-    initial+=",machine-3=http://127.0.0.1:${peer[2]}"
+    local initial
+    initial="$(initial_cluster "${peer[@]}")"
     local i name
     for i in 0 1 2; do
         name=machine-$((i + 1))
@@ -294,8 +304,8 @@ start_etcd_cluster() {
     local p
     read -r -a p <<<"$2"
     local peer=("${p[0]}" "${p[1]}" "${p[2]}") client=("${p[3]}" "${p[4]}" "${p[5]}")
-    local initial="machine-1=http://127.0.0.1:${peer[0]},machine-2=http://127.0.0.1:${peer[1]}"
-    initial+=",machine-3=http://127.0.0.1:${peer[2]}"
+    local initial
+    initial="$(initial_cluster "${peer[@]}")"
     local i name
     for i in 0 1 2; do
         name=machine-$((i + 1))
