@@ -27,6 +27,7 @@ constexpr route routes[] = {
     {"GET", "/object-kinds", "objects"},   {"POST", "/objects", "objects"},
     {"GET", "/objects", "objects"},        {"GET", "/objects/{name}", "objects"},
     {"PUT", "/objects/{name}", "objects"}, {"DELETE", "/objects/{name}", "objects"},
+    {"GET", "/status/objects", "objects"}, {"GET", "/status/objects/{name}", "objects"},
 };
 
 std::string strip_query(const std::string& target) {
@@ -68,6 +69,26 @@ bool matches(std::string_view pattern, std::string_view path, std::string& name)
         path.remove_prefix(s_end);
     }
     return true;
+}
+
+std::string percent_decode(const std::string& text);
+
+// The value of a query parameter of target ("" when absent).
+std::string query_parameter(const std::string& target, std::string_view key) {
+    const auto q = target.find('?');
+    if (q == std::string::npos) return {};
+    std::string_view query = std::string_view(target).substr(q + 1);
+    while (!query.empty()) {
+        const auto end = std::min(query.find('&'), query.size());
+        const auto pair = query.substr(0, end);
+        const auto equals = pair.find('=');
+        if (pair.substr(0, equals) == key)
+            return equals == std::string_view::npos
+                       ? std::string()
+                       : percent_decode(std::string(pair.substr(equals + 1)));
+        query.remove_prefix(std::min(end + 1, query.size()));
+    }
+    return {};
 }
 
 std::string percent_decode(const std::string& text) {
@@ -207,6 +228,36 @@ api_response admin_routes::object_route(const std::string& method, const std::st
     return answer;
 }
 
+api_response admin_routes::object_statuses(const std::string& name,
+                                           const std::string& target) const {
+    if (!backend_.object_statuses || !backend_.object_specs)
+        return error_response(503, "objects are not available on this member");
+    if (!name.empty()) {
+        const auto specs = backend_.object_specs();
+        if (!specs) return error_response(503, "objects are not known yet");
+        const bool exists = std::any_of(specs->begin(), specs->end(), [&](const auto& text) {
+            const auto spec = json::parse(text, nullptr, false);
+            return spec.is_object() && spec.value("name", "") == name;
+        });
+        if (!exists) return error_response(404, "not found");
+    }
+    const auto statuses = backend_.object_statuses();
+    if (!statuses) return error_response(503, "object statuses are not known yet");
+    const std::string ns = query_parameter(target, "namespace");
+    json answer = json::object();
+    for (const auto& [key, text] : *statuses) {
+        // key: <namespace>/<name>/<member>
+        const auto first = key.find('/');
+        const auto last = key.rfind('/');
+        if (first == std::string::npos || first == last) continue;
+        if (!name.empty() && key.substr(first + 1, last - first - 1) != name) continue;
+        if (!ns.empty() && key.substr(0, first) != ns) continue;
+        auto status = json::parse(text, nullptr, false);
+        if (!status.is_discarded()) answer[key] = std::move(status);
+    }
+    return {200, answer.dump(), "application/json"};
+}
+
 api_response admin_routes::handle(const std::string& method, const std::string& target,
                                   const std::string& body) const {
     api_response answer = route(method, target, body);
@@ -238,6 +289,8 @@ api_response admin_routes::route(const std::string& method, const std::string& t
             }
             if (r.path == "/about") return about();
             if (r.path == "/status/members") return member_list();
+            if (r.path.starts_with("/status/objects"))
+                return object_statuses(percent_decode(name), target);
             if (r.group == "objects")
                 return object_route(method, std::string(r.path).substr(0, r.path.find("/{")),
                                     percent_decode(name), body);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +49,9 @@ struct admin_backend {
     // Objects: the stored specs (JSON texts), or nullopt while they are not known yet; unset:
     // this member serves no objects.
     std::function<std::optional<std::vector<std::string>>()> object_specs;
+    // Object statuses as stored: "<namespace>/<name>/<member>" to the status (a JSON text), or
+    // nullopt while they are not known yet; unset: this member keeps none.
+    std::function<std::optional<std::map<std::string, std::string>>()> object_statuses;
     // Optional: the current config version ("0" when no object was ever written), sent with
     // every answer as X-Config-Version.
     std::function<std::string()> config_version;
@@ -76,6 +80,7 @@ private:
     api_response member_list() const;
     api_response object_route(const std::string& method, const std::string& path,
                               const std::string& name, const std::string& body) const;
+    api_response object_statuses(const std::string& name, const std::string& target) const;
 
     admin_backend backend_;
     struct rendered_list {

@@ -13,6 +13,7 @@
 #include "daemon/membership.hpp"
 #include "daemon/object_dump.hpp"
 #include "daemon/object_spec.hpp"
+#include "daemon/object_status.hpp"
 #include "daemon/object_store.hpp"
 #include "daemon/prefix_view.hpp"
 #include "daemon/process_control.hpp"
@@ -192,6 +193,9 @@ int run_member(const eg::config::effective_config& config) {
         [&log](const std::string& trouble) { log.debug("objects", trouble); });
     server::object_store objects(etcd);
     server::etcd::prefix_view version_view(etcd, std::string(server::config_version_key));
+    server::etcd::prefix_view statuses_view(
+        etcd, std::string(server::object_statuses_prefix), {},
+        [&log](const std::string& trouble) { log.debug("objects", trouble); });
     std::unique_ptr<server::etcd_member> own_etcd;
     if (primary)
         own_etcd = std::make_unique<server::etcd_member>(
@@ -210,6 +214,10 @@ int run_member(const eg::config::effective_config& config) {
             return own_etcd ? own_etcd->started_at() : std::chrono::system_clock::time_point{};
         },
         log);
+    server::object_status_reporter status_reporter(
+        etcd, config.get(opt::name),
+        static_cast<int>(config.get(opt::status_update_max_batch_size)),
+        [&member] { return member.lease(); }, objects_view, statuses_view, log);
 
     server::admin_routes routes(server::admin_backend{
         .waiting_for = [&] { return ready ? std::string() : waiting.get(); },
@@ -232,6 +240,14 @@ int run_member(const eg::config::effective_config& config) {
             std::vector<std::string> specs;
             for (const auto& [key, entry] : objects_view.snapshot()) specs.push_back(entry.value);
             return specs;
+        },
+        .object_statuses = [&]() -> std::optional<std::map<std::string, std::string>> {
+            if (!statuses_view.synced()) return std::nullopt;
+            std::map<std::string, std::string> statuses;
+            for (auto& [key, entry] : statuses_view.snapshot())
+                statuses.emplace(key.substr(server::object_statuses_prefix.size()),
+                                 std::move(entry.value));
+            return statuses;
         },
         .config_version =
             [&] {
@@ -271,10 +287,12 @@ int run_member(const eg::config::effective_config& config) {
         api.stop();
         etcd.cancel();
         std::thread cluster_side([&] {
+            status_reporter.stop();
             member.stop();
             members_view.stop();
             objects_view.stop();
             version_view.stop();
+            statuses_view.stop();
             dump.stop();
             endpoints.stop();
         });
@@ -354,6 +372,7 @@ int run_member(const eg::config::effective_config& config) {
         members_view.start();
         objects_view.start();
         version_view.start();
+        statuses_view.start();
         dump.start(objects_view);
         endpoints.start();
         member.start();
@@ -363,6 +382,7 @@ int run_member(const eg::config::effective_config& config) {
         if (!stopping) {
             create_initial_objects(config, etcd, log);
             ready = true;
+            status_reporter.start();
             log.info("cluster", "cluster is ready");
         }
     } catch (const server::startup_failure& failure) {

@@ -60,6 +60,11 @@ bool membership::wait(std::chrono::milliseconds pause, bool& publish_now) {
     return !stopping_;
 }
 
+std::uint64_t membership::lease() const {
+    std::lock_guard lock(mutex_);
+    return lease_;
+}
+
 void membership::ensure_lease() {
     std::uint64_t lease = 0;
     {

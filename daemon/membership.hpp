@@ -58,6 +58,8 @@ public:
     bool published() const;
     // The cluster's current etcd leader as lower-case hex, or empty when unknown.
     std::string leader_id() const;
+    // The lease this member's keys live under; 0 until the first heartbeat has one.
+    std::uint64_t lease() const;
 
     purge_result purge(const std::string& name);
 

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -33,6 +34,13 @@ public:
         std::lock_guard lock(mutex_);
         if (thread_.joinable()) return;
         objects_ = &objects;
+        // A dump left by an earlier run counts as written: it is replaced only when the objects
+        // differ from it (e.g. deleted while this member was down), never rewritten unchanged.
+        std::ifstream previous(home_ / "running_objects.json");
+        if (previous) {
+            last_.assign(std::istreambuf_iterator<char>(previous), {});
+            ever_had_objects_ = true;
+        }
         thread_ = std::thread([this] { run(); });
     }
     void stop() {

@@ -9,6 +9,8 @@
 
 #include "support/local_cluster.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -55,6 +57,35 @@ http_answer request(local_cluster& cluster, int member, const std::string& metho
     return answer;
 }
 
+// The object statuses one member serves for an object (GET /status/objects/NAME), by key.
+nlohmann::json statuses_of(local_cluster& cluster, int member, const std::string& object) {
+    const auto answer = request(cluster, member, "GET", "/status/objects/" + object);
+    if (answer.status != 200) return nlohmann::json::object();
+    return nlohmann::json::parse(answer.body, nullptr, false);
+}
+
+// Whether all four members report `object` in `ns` at one revision other than `not_revision`.
+bool all_report(local_cluster& cluster, const std::string& ns, const std::string& object,
+                std::int64_t not_revision = 0) {
+    const auto statuses = statuses_of(cluster, 3, object);
+    if (!statuses.is_object() || statuses.size() != 4) return false;
+    std::int64_t revision = -1;
+    for (int i = 1; i <= 4; ++i) {
+        const std::string key = ns + "/" + object + "/machine-" + std::to_string(i);
+        if (!statuses.contains(key) || !statuses[key].contains("revision")) return false;
+        const auto reported = statuses[key]["revision"].get<std::int64_t>();
+        if (reported == not_revision || (revision != -1 && reported != revision)) return false;
+        revision = reported;
+    }
+    return true;
+}
+
+std::int64_t reported_revision(local_cluster& cluster, const std::string& object) {
+    const auto statuses = statuses_of(cluster, 1, object);
+    if (statuses.empty() || !statuses.is_object()) return 0;
+    return statuses.begin()->value("revision", std::int64_t{0});
+}
+
 std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::stringstream text;
@@ -66,7 +97,12 @@ std::string read_text(const std::filesystem::path& path) {
 
 TEST_CASE("objects: a write on any member reaches every member", "[integration][objects]") {
     local_cluster cluster;
-    cluster.start_all();
+    // machine-2 writes its object statuses one per transaction.
+    auto batch_of_one = cluster.tutorial_flags(2);
+    for (auto flag : cluster.test_flags(2)) batch_of_one.push_back(flag);
+    batch_of_one.insert(batch_of_one.end(), {"--status-update-max-batch-size", "1"});
+    for (int i = 1; i <= 4; ++i)
+        cluster.start(i, i == 2 ? batch_of_one : std::vector<std::string>{});
     REQUIRE(eg::test::wait_until([&] { return cluster.members_seen_by(1).size() == 4; }, 60s));
 
     // Created on the secondary.
@@ -113,6 +149,13 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
             },
             10s));
 
+    // Every member reports the revision it has applied (every 5 s).
+    CHECK(eg::test::wait_until([&] { return all_report(cluster, "eg-traffic-default", "demo"); },
+                               15s));
+    const std::int64_t first_revision = reported_revision(cluster, "demo");
+    CHECK(first_revision > 0);
+    CHECK(request(cluster, 1, "GET", "/status/objects/nothing").status == 404);
+
     // Updated on a primary, seen by the secondary; deleted, gone everywhere.
     CHECK(request(cluster, 2, "PUT", "/objects/demo",
                   R"({"kind":"HTTPServer","name":"demo","port":10081})")
@@ -123,11 +166,42 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
                    std::string::npos;
         },
         10s));
+    CHECK(eg::test::wait_until(
+        [&] { return all_report(cluster, "eg-traffic-default", "demo", first_revision); }, 15s));
     CHECK(request(cluster, 3, "DELETE", "/objects/demo").status == 200);
     for (int i = 1; i <= 4; ++i)
         CHECK(eg::test::wait_until(
             [&] { return request(cluster, i, "GET", "/objects/demo").status == 404; }, 10s));
     CHECK(request(cluster, 3, "DELETE", "/objects/demo").status == 404);
+    // Each member deletes its status of an object that is gone.
+    CHECK(eg::test::wait_until(
+        [&] {
+            const auto all = request(cluster, 2, "GET", "/status/objects");
+            return all.status == 200 && all.body.find("/demo/") == std::string::npos;
+        },
+        15s));
+
+    // Deleted while the secondary is down: it converges when it returns.
+    CHECK(request(cluster, 1, "POST", "/objects",
+                  R"({"kind":"HTTPServer","name":"late","port":10082})")
+              .status == 201);
+    CHECK(eg::test::wait_until(
+        [&] {
+            return read_text(std::filesystem::path(cluster.home_of(4)) / "running_objects.json")
+                       .find("\"late\"") != std::string::npos;
+        },
+        10s));
+    CHECK(cluster.process(4).stop() == 0);
+    CHECK(request(cluster, 1, "DELETE", "/objects/late").status == 200);
+    cluster.start(4);
+    CHECK(eg::test::wait_until(
+        [&] { return request(cluster, 4, "GET", "/objects/late").status == 404; }, 30s));
+    CHECK(eg::test::wait_until(
+        [&] {
+            return read_text(std::filesystem::path(cluster.home_of(4)) / "running_objects.json")
+                       .find("\"late\"") == std::string::npos;
+        },
+        10s));
 
     // The objects survive a restart of the whole cluster.
     CHECK(
