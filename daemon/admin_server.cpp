@@ -18,8 +18,16 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace eg::server {
 
@@ -55,8 +63,18 @@ bool authorized(const Poco::Net::HTTPServerRequest& request, const credentials& 
 class route_handler : public Poco::Net::HTTPRequestHandler {
 public:
     route_handler(const admin_routes& routes, logger* access_log, const credentials& users,
-                  std::size_t max_body)
-        : routes_(routes), access_log_(access_log), users_(users), max_body_(max_body) {}
+                  std::size_t max_body, admin_traffic& traffic)
+        : routes_(routes),
+          access_log_(access_log),
+          users_(users),
+          max_body_(max_body),
+          traffic_(traffic) {
+        ++traffic_.in_flight;
+    }
+    ~route_handler() override {
+        traffic_.last_request_end = std::chrono::steady_clock::now().time_since_epoch().count();
+        --traffic_.in_flight;
+    }
 
     // Reads the body, at most max_body_ bytes (0: no limit); true when it is larger.
     bool read_body(Poco::Net::HTTPServerRequest& request, std::string& body) const {
@@ -93,6 +111,8 @@ public:
         } else {
             answer = routes_.handle(request.getMethod(), request.getURI(), body);
         }
+        // Stopping: the client is to send its next request on a new connection.
+        if (traffic_.closing) response.setKeepAlive(false);
         if (!answer.config_version.empty()) response.set("X-Config-Version", answer.config_version);
         response.setStatusAndReason(
             static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
@@ -116,16 +136,21 @@ private:
     logger* access_log_;
     const credentials& users_;
     std::size_t max_body_;
+    admin_traffic& traffic_;
 };
 
 class route_factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     route_factory(const admin_routes& routes, logger* access_log, const credentials& users,
-                  std::size_t max_body)
-        : routes_(routes), access_log_(access_log), users_(users), max_body_(max_body) {}
+                  std::size_t max_body, admin_traffic& traffic)
+        : routes_(routes),
+          access_log_(access_log),
+          users_(users),
+          max_body_(max_body),
+          traffic_(traffic) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest&) override {
-        return new route_handler(routes_, access_log_, users_, max_body_);
+        return new route_handler(routes_, access_log_, users_, max_body_, traffic_);
     }
 
 private:
@@ -133,15 +158,62 @@ private:
     logger* access_log_;
     const credentials& users_;
     std::size_t max_body_;
+    admin_traffic& traffic_;
 };
+
+// A listening socket on an ephemeral loopback port nobody is told of, in the family of
+// `like`, non-blocking: put under a server in place of its real listener, it makes the server
+// accept nothing more.
+int quiet_listener(int like) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    if (::getsockname(like, reinterpret_cast<sockaddr*>(&address), &length) != 0) return -1;
+    const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (address.ss_family == AF_INET6) {
+        auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
+        v6.sin6_addr = in6addr_loopback;
+        v6.sin6_port = 0;
+    } else {
+        auto& v4 = reinterpret_cast<sockaddr_in&>(address);
+        v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        v4.sin_port = 0;
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd, 1) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Makes `socket` (bound and listening) be the inherited listener: the descriptor number Poco
+// knows now refers to the inherited socket.
+void adopt_listener(Poco::Net::ServerSocket& socket, int inherited) {
+    if (::dup2(inherited, socket.impl()->sockfd()) < 0)
+        throw std::runtime_error(std::string("cannot take over the inherited listener: ") +
+                                 std::strerror(errno));
+    ::close(inherited);
+}
 
 // The listening socket: plain, or TLS with the certificate (and client CA) of the settings.
 std::unique_ptr<Poco::Net::ServerSocket> listening_socket(const admin_server_settings& s) {
-    const Poco::Net::SocketAddress address(s.address);
+    Poco::Net::SocketAddress address(s.address);
+    if (s.inherited_listener >= 0) {
+        // Bound for a moment to a port of its own, then replaced by the inherited listener.
+        sockaddr_storage inherited{};
+        socklen_t length = sizeof(inherited);
+        if (::getsockname(s.inherited_listener, reinterpret_cast<sockaddr*>(&inherited), &length) !=
+            0)
+            throw std::runtime_error(std::string("the inherited listener is not a socket: ") +
+                                     std::strerror(errno));
+        address =
+            Poco::Net::SocketAddress(inherited.ss_family == AF_INET6 ? "[::1]:0" : "127.0.0.1:0");
+    }
     if (!s.tls) {
         auto socket = std::make_unique<Poco::Net::ServerSocket>();
         socket->bind(address, true);
         socket->listen(256);
+        if (s.inherited_listener >= 0) adopt_listener(*socket, s.inherited_listener);
         return socket;
     }
     Poco::Net::initializeSSL();
@@ -160,6 +232,7 @@ std::unique_ptr<Poco::Net::ServerSocket> listening_socket(const admin_server_set
     auto socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
     socket->bind(address, true);
     socket->listen(256);
+    if (s.inherited_listener >= 0) adopt_listener(*socket, s.inherited_listener);
     return socket;
 }
 
@@ -171,13 +244,12 @@ admin_server::admin_server(admin_server_settings settings, const admin_routes& r
 admin_server::~admin_server() { stop(); }
 
 void admin_server::start() {
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
     try {
-        socket = listening_socket(settings_);
+        socket_ = listening_socket(settings_);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + settings_.address + ": " + e.displayText());
     }
-    port_ = socket->address().port();
+    port_ = socket_->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(settings_.max_threads);
     params->setMaxQueued(1024);
@@ -187,20 +259,52 @@ void admin_server::start() {
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.max_threads + 1, 60, 256 * 1024);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
         new route_factory(routes_, settings_.access_log, settings_.basic_auth,
-                          settings_.max_body_bytes),
-        *pool_, *socket, params);
+                          settings_.max_body_bytes, *traffic_),
+        *pool_, *socket_, params);
     server_->start();
+}
+
+int admin_server::listener_fd() const { return socket_ ? socket_->impl()->sockfd() : -1; }
+
+void admin_server::stop_accepting() {
+    if (!socket_ || traffic_->closing) return;
+    traffic_->closing = true;
+    const int fd = socket_->impl()->sockfd();
+    const int quiet = quiet_listener(fd);
+    if (quiet >= 0) {
+        ::dup2(quiet, fd);  // the real listener lives on only where it was handed over
+        ::close(quiet);
+    }
+}
+
+void admin_server::drain(std::chrono::milliseconds timeout) {
+    if (!server_) return;
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + timeout;
+    // Quiet: no request being served or queued for a while, so a client that has just
+    // connected has had time to send its request.
+    constexpr auto quiet_for = std::chrono::milliseconds(200);
+    while (clock::now() < deadline) {
+        const auto last = clock::time_point(clock::duration(traffic_->last_request_end.load()));
+        if (traffic_->in_flight == 0 && server_->queuedConnections() == 0 &&
+            clock::now() - last >= quiet_for)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 void admin_server::stop() {
     if (server_) {
-        server_->stopAll(true);
+        stop_accepting();
+        drain(std::chrono::seconds(5));
+        server_->stopAll(false);
         server_.reset();
     }
     if (pool_) {
         pool_->joinAll();
         pool_.reset();
     }
+    socket_.reset();
 }
 
 int admin_server::port() const { return port_; }

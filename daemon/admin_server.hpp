@@ -7,6 +7,8 @@
 #include "daemon/admin_routes.hpp"
 #include "daemon/logger.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +19,8 @@ namespace Poco {
 class ThreadPool;
 namespace Net {
 class HTTPServer;
-}
+class ServerSocket;
+}  // namespace Net
 }  // namespace Poco
 
 namespace eg::server {
@@ -36,6 +39,16 @@ struct admin_server_settings {
     // User name to password; not empty: every request needs HTTP basic authentication.
     std::vector<std::pair<std::string, std::string>> basic_auth;
     std::size_t max_body_bytes = 0;  // larger request bodies are refused with 413; 0: no limit
+    // A listening socket inherited from the process this one upgrades (address is then only
+    // informative); -1: bind address.
+    int inherited_listener = -1;
+};
+
+// Requests the server is serving, shared with its handlers.
+struct admin_traffic {
+    std::atomic<int> in_flight{0};
+    std::atomic<bool> closing{false};  // every answer closes its connection
+    std::atomic<std::chrono::steady_clock::rep> last_request_end{0};
 };
 
 class admin_server {
@@ -47,13 +60,24 @@ public:
 
     // Binds and starts serving; throws std::runtime_error with the reason when it cannot bind.
     void start();
+    // Stops accepting, finishes the requests under way (at most 5 s), stops.
     void stop();
     // The port actually bound (useful with port 0).
     int port() const;
 
+    // The listening socket's descriptor (to hand over to an upgraded process); -1 when stopped.
+    int listener_fd() const;
+    // Accepts no more connections on the listener from now on, and closes every connection
+    // after its next answer; the listener itself stays open wherever it was handed over.
+    void stop_accepting();
+    // Waits until no request is being served or waits to be, at most `timeout`.
+    void drain(std::chrono::milliseconds timeout);
+
 private:
     admin_server_settings settings_;
     const admin_routes& routes_;
+    std::unique_ptr<admin_traffic> traffic_ = std::make_unique<admin_traffic>();
+    std::unique_ptr<Poco::Net::ServerSocket> socket_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     int port_ = 0;

@@ -43,6 +43,8 @@ public:
     // keeps exiting.
     bool wait_healthy(const std::atomic<bool>& stopping);
     void stop();
+    // Starts etcd without force-new-cluster from now on (a graceful upgrade keeps the cluster).
+    void keep_cluster() { etcd_.force_new_cluster = false; }
 
     const std::string& client_url() const { return client_url_; }
     const etcd_configuration& configuration() const { return etcd_; }

@@ -8,6 +8,7 @@
 #include "daemon/cluster_endpoints.hpp"
 #include "daemon/etcd_client.hpp"
 #include "daemon/etcd_member.hpp"
+#include "daemon/graceful_upgrade.hpp"
 #include "daemon/logger.hpp"
 #include "daemon/member_status.hpp"
 #include "daemon/membership.hpp"
@@ -129,8 +130,29 @@ void create_initial_objects(const eg::config::effective_config& config,
     }
 }
 
-// Runs the member until it is asked to stop. Returns the exit code.
-int run_member(const eg::config::effective_config& config) {
+// The new side of an upgrade, once ready: serve the admin API on the inherited listener, name
+// this process in the pid file, and ask the old process to stop.
+template <typename start_api_function>
+void take_over(const eg::server::upgrade_handover& handover, start_api_function& start_api,
+               eg::server::pid_file& pid, const std::string& pid_path, eg::server::logger& log) {
+    start_api();
+    if (const auto problem = pid.write(pid_path); !problem.empty())
+        log.warn("process", "cannot write the pid file: " + problem);
+    if (::getppid() == handover.parent) {
+        ::kill(handover.parent, SIGTERM);
+        log.info("process", "took over from process " + std::to_string(handover.parent));
+    } else {
+        log.info("process", "process " + std::to_string(handover.parent) +
+                                " is gone already; nothing to take over from");
+    }
+}
+
+// Runs the member until it is asked to stop. Returns the exit code. `arguments` are the
+// command line (argv[0] first), to start the same again at an upgrade; `handover` what this
+// process inherited when it was started by one.
+int run_member(const eg::config::effective_config& config,
+               const std::vector<std::string>& arguments,
+               const std::optional<eg::server::upgrade_handover>& handover) {
     namespace server = eg::server;
     const std::filesystem::path working_dir = std::filesystem::current_path();
     const std::filesystem::path home = eg::config::resolve_home(config, working_dir);
@@ -175,8 +197,14 @@ int run_member(const eg::config::effective_config& config) {
     log.info("process", std::string("Easegress release: ") + EG_VERSION + ", member " +
                             config.get(opt::name) + " (" + config.get(opt::cluster_role) + ")");
 
+    // Started by an upgrade: the pid file names the old process until this one takes over.
     server::pid_file pid;
-    if (const auto problem = pid.write((home / "easegress.pid").string()); !problem.empty()) {
+    const std::string pid_path = (home / "easegress.pid").string();
+    if (handover) {
+        log.info("process", "started by a graceful upgrade of process " +
+                                std::to_string(handover->parent) +
+                                "; serving the admin API once ready");
+    } else if (const auto problem = pid.write(pid_path); !problem.empty()) {
         report(cannot_write("the pid file", problem));
         return exit_cannot_start;
     }
@@ -200,6 +228,10 @@ int run_member(const eg::config::effective_config& config) {
     if (primary)
         own_etcd = std::make_unique<server::etcd_member>(
             config, working_dir, log, [&waiting](const std::string& text) { waiting.set(text); });
+    if (own_etcd && handover && config.get(opt::force_new_cluster)) {
+        log.info("etcd", "force-new-cluster is ignored by a graceful upgrade");
+        own_etcd->keep_cluster();
+    }
 
     server::membership_settings settings;
     settings.name = config.get(opt::name);
@@ -278,7 +310,27 @@ int run_member(const eg::config::effective_config& config) {
                                              config.get(opt::client_ca_file)};
     for (const auto& [user, password] : config.get(opt::basic_auth))
         api_settings.basic_auth.emplace_back(user, password);
+    if (handover) api_settings.inherited_listener = handover->listener_fd;
     server::admin_server api(api_settings, routes);
+    server::upgrade_starter upgrades(
+        arguments,
+        {.refusal = [&]() -> std::string { return ready ? "" : "this member is not ready yet"; },
+         .listener_fd = [&] { return api.listener_fd(); },
+         .before_start =
+             [&] {
+                 if (own_etcd) own_etcd->stop();
+             },
+         .after_failure =
+             [&] {
+                 if (!own_etcd) return;
+                 try {
+                     own_etcd->start();
+                     if (own_etcd->wait_healthy(stopping)) log.info("etcd", "etcd is back");
+                 } catch (const server::startup_failure& failure) {
+                     log.error("etcd", failure.what());
+                 }
+             }},
+        stopping, log);
     server::endpoint_sync endpoints(
         etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{}, log);
     // The admin API first; then the cluster side and etcd together, as a status write that
@@ -301,7 +353,7 @@ int run_member(const eg::config::effective_config& config) {
         pid.remove();
     };
 
-    try {
+    auto start_api = [&] {
         try {
             api.start();
         } catch (const std::exception& e) {
@@ -311,6 +363,12 @@ int run_member(const eg::config::effective_config& config) {
                 "stop what listens there (ss -ltnp shows it), or choose another api-addr"));
         }
         log.info("admin-api", "listening on " + config.get(opt::api_addr));
+    };
+
+    try {
+        // The admin API first, so that /healthz says what start-up waits for; after an upgrade
+        // only once ready, as the old process serves it until then.
+        if (!handover) start_api();
 
         if (own_etcd) {
             own_etcd->plan(stopping);
@@ -384,6 +442,7 @@ int run_member(const eg::config::effective_config& config) {
             ready = true;
             status_reporter.start();
             log.info("cluster", "cluster is ready");
+            if (handover) take_over(*handover, start_api, pid, pid_path, log);
         }
     } catch (const server::startup_failure& failure) {
         log.error("process", failure.what());
@@ -392,9 +451,29 @@ int run_member(const eg::config::effective_config& config) {
         return exit_cannot_start;
     }
 
+    signals->on_upgrade([&upgrades] { upgrades.request(); });
     signals->wait();
+    signals->on_upgrade({});
     shut_down();
     log.info("process", "easegress stopped");
+    return exit_ok;
+}
+
+// --signal-upgrade: SIGUSR2 to the server named in this home dir's pid file.
+int signal_running_server(const eg::config::effective_config& config,
+                          const eg::diag::diagnostics& findings) {
+    report(findings);
+    const std::filesystem::path home =
+        eg::config::resolve_home(config, std::filesystem::current_path());
+    const std::string pid_path = (home / "easegress.pid").string();
+    pid_t signalled = 0;
+    if (const auto problem = eg::server::signal_upgrade(pid_path, signalled); !problem.empty()) {
+        report(eg::diag::make(eg::diag::code("upgrade-signal-failed"), "home-dir",
+                              config.at(opt::home_dir).source.where, problem,
+                              "start the server first, or give the home-dir it runs with"));
+        return exit_invalid_config;
+    }
+    std::printf("graceful upgrade signal sent to process %d\n", static_cast<int>(signalled));
     return exit_ok;
 }
 
@@ -404,6 +483,7 @@ int main(int argc, char** argv) {
     // Few malloc arenas: the admin API's many connection threads would each get one otherwise.
     ::mallopt(M_ARENA_MAX, 2);
     eg::server::signal_control::block_signals();
+    const auto handover = eg::server::inherited_upgrade();
     const std::vector<std::string> args(argv + 1, argv + argc);
     auto [config, findings] = eg::config::load_config(args, eg::config::environment_from(environ));
 
@@ -433,10 +513,18 @@ int main(int argc, char** argv) {
         return exit_ok;
     }
 
+    if (config.get(opt::signal_upgrade)) return signal_running_server(config, findings);
+
     // About to run: the machine must fit too (ports free, data dir ours, files readable).
     eg::diag::diagnostics host;
     eg::host::check_member_on_host(config, host);
-    findings.append(host);
+    for (const auto& finding : host) {
+        // After an upgrade the admin API's port is the inherited listener's: in use, by us.
+        if (handover && finding.code == eg::diag::code("port-in-use").code &&
+            finding.path == opt::api_addr.spec.yaml_path)
+            continue;
+        findings.add(finding);
+    }
     if (config.get(opt::cluster_role) == "primary" && !config.get(opt::use_standalone_etcd)) {
         const char* path = std::getenv("PATH");
         if (eg::server::find_executable(config.get(opt::etcd_binary),
@@ -446,5 +534,5 @@ int main(int argc, char** argv) {
     }
     report(findings);
     if (findings.has_errors()) return exit_cannot_start;
-    return run_member(config);
+    return run_member(config, std::vector<std::string>(argv, argv + argc), handover);
 }

@@ -3,8 +3,8 @@
 //  - pid file <home>/easegress.pid: the decimal pid, no newline, mode 0644; removed at a graceful
 //    exit when it still holds this pid;
 //  - signals: SIGINT/SIGTERM ask for a graceful stop, a second one exits at once (255); SIGHUP
-//    reopens the log files. They are blocked in every thread and taken by one signal thread, so
-//    they work during start-up too.
+//    reopens the log files; SIGUSR2 asks for a graceful upgrade. They are blocked in every thread
+//    and taken by one signal thread, so they work during start-up too.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -77,6 +77,12 @@ public:
     bool stop_requested() const { return stop_.load(); }
     const std::atomic<bool>& stopping_flag() const { return stop_; }
 
+    // What SIGUSR2 does (run on the signal thread; keep it short). Unset: it is ignored.
+    void on_upgrade(std::function<void()> upgrade) {
+        std::lock_guard lock(mutex_);
+        on_upgrade_ = std::move(upgrade);
+    }
+
     // Waits until a stop is requested.
     void wait() {
         std::unique_lock lock(mutex_);
@@ -99,6 +105,7 @@ private:
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGHUP);
+        sigaddset(&set, SIGUSR2);
         return set;
     }
 
@@ -109,6 +116,15 @@ private:
             if (::sigwait(&set, &signal_number) != 0) continue;
             if (signal_number == SIGHUP) {
                 if (on_reopen_) on_reopen_();
+                continue;
+            }
+            if (signal_number == SIGUSR2) {
+                std::function<void()> upgrade;
+                {
+                    std::lock_guard lock(mutex_);
+                    upgrade = on_upgrade_;
+                }
+                if (upgrade) upgrade();
                 continue;
             }
             const std::string name = signal_number == SIGINT ? "int" : "term";
@@ -123,6 +139,7 @@ private:
 
     std::function<void(const std::string&)> on_stop_;
     std::function<void()> on_reopen_;
+    std::function<void()> on_upgrade_;
     std::atomic<bool> stop_{false};
     std::mutex mutex_;
     std::condition_variable requested_;

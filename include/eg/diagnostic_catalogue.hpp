@@ -154,6 +154,8 @@ inline constexpr code_info catalogue[] = {
      "A directory or file the member needs (home, data, log, pid file) cannot be written."},
     {"EG504", "join-failed", severity::error,
      "A primary cannot be added to the running cluster it should join."},
+    {"EG505", "upgrade-signal-failed", severity::error,
+     "--signal-upgrade finds no running server to signal in the home dir's pid file."},
 };
 
 // Looks a code up by its slug at compile time; an unknown slug does not compile.
