@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Cluster benchmarks P1-P4 for easegress-server, each against a baseline measured in the same run.
+# Cluster benchmarks P1-P5 for easegress-server, each against a baseline measured in the same run.
 #
 #   bench/cluster_bench.sh [BIN_DIR] [--runs N] [--json] [--json-file FILE]
-#                          [--only P1,P2,P3,P4] [--idle SECS] [--wrk-duration 10s]
+#                          [--only P1,P2,P3,P4,P5] [--idle SECS] [--wrk-duration 10s]
+#                          [--p5-count N] [--propagation-bench PATH]
 #                          [--keep-logs DIR] [--tmp DIR] [--daemon-flag FLAG]...
 #
-# BIN_DIR holds easegress-server and egctl (default build/bin). Everything runs on 127.0.0.1 with
-# free ports and fresh temp dirs; every process started here is ended on exit, even on failure.
-# Prints figures only: the exit code never depends on a target being met. See bench/README.md.
+# BIN_DIR holds easegress-server and egctl, and for P5 propagation_bench (default build/bin).
+# Everything runs on 127.0.0.1 with free ports and fresh temp dirs; every process started here is
+# ended on exit, even on failure. Prints figures only: the exit code never depends on a target
+# being met. See bench/README.md.
 set -euo pipefail
 export LC_ALL=C
 
 usage() {
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
 BIN=build/bin
 RUNS=5
 JSON=0
-ONLY="P1,P2,P3,P4"
+ONLY="P1,P2,P3,P4,P5"
 IDLE_SECS=10
 WRK_DURATION=10s
+P5_COUNT=200
+PROPAGATION_BENCH="" # default: BIN_DIR/propagation_bench
 KEEP_LOGS=""
 JSON_FILE=""
 TMP_PARENT=/tmp
@@ -42,6 +46,8 @@ while (($#)); do
     --only=*) ONLY=${1#*=}; shift ;;
     --idle) IDLE_SECS=$2; shift 2 ;;
     --wrk-duration) WRK_DURATION=$2; shift 2 ;;
+    --p5-count) P5_COUNT=$2; shift 2 ;;
+    --propagation-bench) PROPAGATION_BENCH=$2; shift 2 ;;
     --keep-logs) KEEP_LOGS=$2; shift 2 ;;
     --tmp) TMP_PARENT=$2; shift 2 ;;
     --daemon-flag) DAEMON_FLAGS+=("$2"); shift 2 ;;
@@ -55,11 +61,13 @@ while (($#)); do
 done
 [[ -z $KEEP_LOGS ]] || KEEP_LOGS=$(realpath -m "$KEEP_LOGS")
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "--runs needs a positive integer" >&2; exit 2; }
+[[ $P5_COUNT =~ ^[1-9][0-9]*$ ]] || { echo "--p5-count needs a positive integer" >&2; exit 2; }
 [[ -d $BIN ]] || { echo "no such directory: $BIN" >&2; exit 2; }
 BIN=$(cd "$BIN" && pwd)
 for tool in "$BIN/easegress-server" "$BIN/egctl"; do
     [[ -x $tool ]] || { echo "missing executable: $tool" >&2; exit 2; }
 done
+[[ -n $PROPAGATION_BENCH ]] || PROPAGATION_BENCH=$BIN/propagation_bench
 for tool in etcd curl python3; do
     command -v "$tool" >/dev/null || { echo "missing tool on PATH: $tool" >&2; exit 2; }
 done
@@ -67,6 +75,8 @@ PY=python3
 [[ -x /usr/bin/python3 ]] && PY=/usr/bin/python3 # a version manager's shim costs ~1 s a call
 HAVE_WRK=1
 command -v wrk >/dev/null || HAVE_WRK=0
+HAVE_P5=1
+[[ -x $PROPAGATION_BENCH ]] || HAVE_P5=0
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 # ---------------------------------------------------------------------------------------------
@@ -78,6 +88,10 @@ mkdir -p "$TMP_ROOT/home" # HOME for egctl: no ~/.egctlrc of the user's
 # Run private copies, so that a rebuild of BIN_DIR during the runs cannot mix two builds.
 mkdir -p "$TMP_ROOT/bin"
 cp "$BIN/easegress-server" "$BIN/egctl" "$TMP_ROOT/bin/"
+if ((HAVE_P5)); then
+    cp "$PROPAGATION_BENCH" "$TMP_ROOT/bin/propagation_bench"
+    PROPAGATION_BENCH=$TMP_ROOT/bin/propagation_bench
+fi
 BIN_BUILT=$(date -r "$BIN/easegress-server" +%FT%T)
 BIN_SHA=$(sha256sum "$TMP_ROOT/bin/easegress-server" | cut -c1-12)
 BIN_DIR_GIVEN=$BIN
@@ -136,7 +150,7 @@ copy_logs() {
     dest=$KEEP_LOGS/${dir##*/}
     mkdir -p "$dest"
     (cd "$dir" && find . -path '*/member' -prune -o -type f \( -name '*.out' -o -name '*.txt' \
-        -o -name '*.log' -o -name '*.yaml' -o -name '*.us' -o -name victim \) \
+        -o -name '*.log' -o -name '*.yaml' -o -name '*.us' -o -name p5.json -o -name victim \) \
         -exec cp --parents {} "$dest/" \;) 2>/dev/null || true
 }
 
@@ -206,6 +220,7 @@ initial_cluster() {
 # ---------------------------------------------------------------------------------------------
 # The eg cluster: 3 primaries + 1 secondary, the tutorial's flags.
 declare -A EG_PID EG_API
+declare -a EG_ETCD # client URLs of the primaries' etcd
 EG_DIR=""
 
 # start_eg_cluster DIR PORTS (10 free ports, picked before the clock starts)
@@ -232,6 +247,8 @@ start_eg_cluster() {
             ${DAEMON_FLAGS[@]+"${DAEMON_FLAGS[@]}"}
         EG_PID[$name]=$LAST_PID
     done
+    EG_ETCD=("http://127.0.0.1:${client[0]}" "http://127.0.0.1:${client[1]}"
+        "http://127.0.0.1:${client[2]}")
     EG_API[machine-4]=127.0.0.1:${apis[3]}
     spawn "$EG_DIR/machine-4.out" "$BIN/easegress-server" --cluster-name multi-node-cluster \
         --cluster-role secondary --name machine-4 --api-addr "127.0.0.1:${apis[3]}" \
@@ -508,7 +525,32 @@ run_wrk() {
     ' <<<"$out"
 }
 
-bench_eg() { # run -> P1, P3, P4, P2
+# P5 on the running eg cluster: propagation_bench against its 4 admin APIs and its 3 etcd.
+bench_propagation() {
+    local run=$1 dir=$2 apis etcds name out rc=0
+    apis=$(for name in machine-1 machine-2 machine-3 machine-4; do echo "${EG_API[$name]}"; done |
+        paste -sd,)
+    etcds=$(IFS=,; echo "${EG_ETCD[*]}")
+    log "run $run: P5 propagation, $P5_COUNT samples per side"
+    "$PROPAGATION_BENCH" --api "$apis" --etcd "$etcds" --count "$P5_COUNT" --json \
+        >"$dir/p5.json" 2>"$dir/p5.err.txt" || rc=$?
+    if ((rc != 0)); then
+        note "run $run: propagation_bench failed (exit $rc): $(tail -n 3 "$dir/p5.err.txt" | tr '\n' ' ' | cut -c1-300)"
+        return 0
+    fi
+    out=$("$PY" - "$dir/p5.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for side in ("eg", "etcd"):
+    for key in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "write_p50_ms"):
+        print(f"P5.{side}.{key[:-3]} {r[side][key]:.3f}")
+EOF
+) || { note "run $run: propagation_bench printed no readable JSON"; return 0; }
+    local metric value
+    while read -r metric value; do record "$metric" "$run" "$value"; done <<<"$out"
+}
+
+bench_eg() { # run -> P1, P3, P4, P5, P2
     local run=$1
     local dir=$TMP_ROOT/eg-run$run t0 table name ports
     ports=$(free_ports 10)
@@ -576,6 +618,14 @@ bench_eg() { # run -> P1, P3, P4, P2
             "$(awk '/^Threads:/ {print $2}' "/proc/${EG_PID[machine-1]}/status" 2>/dev/null || echo 0)"
     fi
 
+    if want P5 && ((HAVE_P5)); then
+        if wait_eg_stable "${EG_API[machine-1]}"; then
+            bench_propagation "$run" "$dir"
+        else
+            note "run $run: eg cluster not stable (4 members, one Leader, none Offline) before P5"
+        fi
+    fi
+
     if want P2; then
         if ! wait_eg_stable "${EG_API[machine-1]}"; then
             note "run $run: eg cluster not stable (4 members, one Leader, none Offline) before P2"
@@ -630,6 +680,7 @@ LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
 ((${#DAEMON_FLAGS[@]} == 0)) || note "extra daemon flags (not the benchmark as specified): ${DAEMON_FLAGS[*]}"
 log "bin: $BIN_DIR_GIVEN (easegress-server $BIN_BUILT, sha256 $BIN_SHA); runs: $RUNS; benches: $ONLY; temp: $TMP_ROOT"
 ((HAVE_WRK)) || { want P4 && note "wrk not found: P4 skipped"; }
+((HAVE_P5)) || { want P5 && note "propagation_bench not found at $PROPAGATION_BENCH: P5 skipped"; }
 for ((run = 1; run <= RUNS; run++)); do
     if want P1 || want P2; then bench_baseline "$run"; fi
     bench_eg "$run"
@@ -641,10 +692,10 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ETCD_VERSION=$(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')
 export LOAD_START LOAD_END ETCD_VERSION BIN_BUILT BIN_SHA
 report() { # report 0|1: the table, or JSON
-"$PY" - "$RESULTS" "$1" "$RUNS" "$ONLY" "$IDLE_SECS" "$WRK_DURATION" <<'EOF'
+"$PY" - "$RESULTS" "$1" "$RUNS" "$ONLY" "$IDLE_SECS" "$WRK_DURATION" "$P5_COUNT" <<'EOF'
 import json, math, os, statistics, sys
 
-path, as_json, runs, only, idle, wrk_duration = sys.argv[1:7]
+path, as_json, runs, only, idle, wrk_duration, p5_count = sys.argv[1:8]
 samples, notes = {}, []  # metric -> {run: value}
 for line in open(path):
     line = line.rstrip("\n")
@@ -706,6 +757,19 @@ if "P4" in only:
         "members_errors": stats("P4.members.errors"), "healthz_errors": stats("P4.healthz.errors"),
         "rss_after_kib": stats("P4.rss_after.machine-1"),
         "threads_after": stats("P4.threads_after.machine-1")})
+if "P5" in only:
+    compare("P5", f"propagation: POST to machine-1 until GET 200 on all 4 members, p99 of "
+            f"{p5_count} objects", "ms", "P5.eg.p99", "P5.etcd.p99",
+            "raw etcd of the same cluster: put via machine-1's etcd until the event reaches a "
+            "watcher on each of the 3 etcd, p99", "<=", 3)
+    results["P5"].update({
+        "samples_per_run": int(p5_count),
+        "eg_p50_ms": stats("P5.eg.p50"), "etcd_p50_ms": stats("P5.etcd.p50"),
+        "eg_p90_ms": stats("P5.eg.p90"), "etcd_p90_ms": stats("P5.etcd.p90"),
+        "eg_max_ms": stats("P5.eg.max"), "etcd_max_ms": stats("P5.etcd.max"),
+        "eg_post_answered_p50_ms": stats("P5.eg.write_p50"),
+        "etcd_put_answered_p50_ms": stats("P5.etcd.write_p50"),
+        "per_run_ratio_p50": ratios("P5.eg.p50", "P5.etcd.p50")})
 info = {k[5:]: stats(k) for k in sorted(samples) if k.startswith("info.")}
 # P1 without etcd's bootstrap stall: runs where neither side's etcd lost >= 0.5 s asking peers.
 pe, pb = samples.get("P1.eg", {}), samples.get("P1.base", {})
@@ -779,6 +843,15 @@ if "P4" in results:
     add("", "/apis/v2/healthz req/s", r["baseline"])
     add("", "/apis/v2/healthz p99 latency", r["healthz_p99_ms"], fmt="{:.2f}", unit=" ms")
     add_ratio(r, "ratio members / healthz req/s")
+if "P5" in results:
+    r = results["P5"]
+    add("P5", "eg p99: POST to machine-1 → GET 200 on all 4 members", r["value"], fmt="{:.1f}",
+        unit=" ms")
+    add("", "eg p50", r["eg_p50_ms"], fmt="{:.1f}", unit=" ms")
+    add("", "baseline p99: etcd put → event on 3 watchers, same cluster", r["baseline"],
+        fmt="{:.1f}", unit=" ms")
+    add("", "baseline p50", r["etcd_p50_ms"], fmt="{:.1f}", unit=" ms")
+    add_ratio(r, "ratio eg / baseline p99")
 
 print(f"eg cluster benchmarks: {runs} run(s), median and min–max over runs; "
       "ratio = median / baseline median")
@@ -821,11 +894,21 @@ for key, scale, unit, label in [
         ("P4.rss_after.machine-1", MIB, " MiB", "P4: machine-1 daemon VmRSS after both wrk runs"),
         ("P4.threads_after.machine-1", 1.0, "", "P4: machine-1 daemon threads after both wrk runs"),
         ("P4.members.errors", 1.0, "", "P4: /status/members non-2xx + socket errors"),
-        ("P4.healthz.errors", 1.0, "", "P4: /healthz non-2xx + socket errors")]:
+        ("P4.healthz.errors", 1.0, "", "P4: /healthz non-2xx + socket errors"),
+        ("P5.eg.p90", 1.0, " ms", "P5 eg: p90 POST → visible on all 4"),
+        ("P5.etcd.p90", 1.0, " ms", "P5 base: p90 put → event on all 3"),
+        ("P5.eg.max", 1.0, " ms", "P5 eg: slowest object"),
+        ("P5.etcd.max", 1.0, " ms", "P5 base: slowest put"),
+        ("P5.eg.write_p50", 1.0, " ms", "P5 eg: p50 POST → its 201 answer"),
+        ("P5.etcd.write_p50", 1.0, " ms", "P5 base: p50 put → its answer")]:
     s = stats(key)
     if s:
         med, rng = fmt_stats(s, scale, "{:.1f}" if unit else "{:.0f}", unit)
         diag_rows.append([label, med, rng])
+if "P5" in results and results["P5"]["per_run_ratio_p50"]:
+    c = results["P5"]["per_run_ratio_p50"]
+    diag_rows.append(["P5: ratio eg / baseline p50", f"{c['median']:.2f}x",
+                      f"{c['min']:.2f}–{c['max']:.2f}x"])
 if "P3" in results:
     for name, m in results["P3"]["members"].items():
         if m["etcd_rss_kib"]:
