@@ -296,7 +296,7 @@ int run_member(const eg::config::effective_config& config,
             if (method == "DELETE") written = objects.remove(name);
             // Read your writes: this member's view has the change before the answer.
             if (written.result == server::object_write::done)
-                objects_view.wait_for_revision(etcd.get(server::config_version_key).revision, 2s);
+                objects_view.wait_for_revision(written.revision, 2s);
             return written;
         },
     });

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,8 +19,9 @@ inline constexpr std::string_view config_version_key = "/config/version";
 
 struct object_write {
     enum outcome { done, exists, not_found, refused } result = done;
-    std::int64_t version = 0;  // the config version after the change (done)
-    std::string why;           // refused: the reason
+    std::int64_t version = 0;   // the config version after the change (done)
+    std::string why;            // refused: the reason
+    std::int64_t revision = 0;  // the etcd revision of the change (done)
 };
 
 class object_store {
@@ -31,9 +33,17 @@ public:
     object_write remove(const std::string& name);
 
 private:
-    // One compare-and-swap attempt of a change of `name` (spec empty: delete) expecting the
-    // object's mod revision `expected` (0: absent); nullopt when something moved meanwhile.
-    std::optional<std::int64_t> swap(const std::string& name, std::int64_t expected,
+    // The object and the config version as stored; local: as the etcd member this client talks
+    // to has them (maybe behind), otherwise as the cluster has them now.
+    struct stored_state {
+        std::optional<etcd::key_value> object;
+        std::int64_t version = 0;           // the config version
+        std::int64_t version_revision = 0;  // its mod revision (0: absent)
+    };
+    stored_state read(const std::string& name, bool local);
+    // One compare-and-swap attempt of a change of `name` (spec null: delete) from `state`;
+    // nullopt when something moved meanwhile.
+    std::optional<object_write> swap(const std::string& name, const stored_state& state,
                                      const std::string* spec);
 
     etcd::client& etcd_;

@@ -178,7 +178,8 @@ TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes
                         "cluster DELETE /status/members/{name}", "objects GET /object-kinds",
                         "objects POST /objects", "objects GET /objects",
                         "objects GET /objects/{name}", "objects PUT /objects/{name}",
-                        "objects DELETE /objects/{name}"});
+                        "objects DELETE /objects/{name}", "objects GET /status/objects",
+                        "objects GET /status/objects/{name}"});
 }
 
 TEST_CASE("admin routes: objects are validated before anything is written", "[admin-routes]") {
