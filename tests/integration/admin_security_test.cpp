@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "support/local_cluster.hpp"
@@ -118,6 +120,22 @@ TEST_CASE("admin security: client certificates with client-ca-file",
     INFO(cluster.outputs());
     REQUIRE(up);
     CHECK(egctl(cluster, {"get", "member"}).exit_code == 0);
+
+    // A graceful upgrade keeps the same HTTPS listener, client certificates required.
+    const auto pid_file = std::filesystem::path(cluster.home_of(1)) / "easegress.pid";
+    const auto signalled = eg::test::run_built(
+        "easegress-server",
+        {"--config-file", (cluster.dir.path() / "member.yaml").string(), "--signal-upgrade"}, {},
+        d);
+    INFO(signalled.out << signalled.err);
+    REQUIRE(signalled.exit_code == 0);
+    CHECK(cluster.process(1).wait_for(60s) == 0);
+    std::ifstream pid_text(pid_file);
+    eg::test::adopted_process upgraded;
+    pid_text >> upgraded.pid;
+    CHECK(upgraded.pid != cluster.process(1).pid());
+    CHECK(egctl(cluster, {"get", "member"}).exit_code == 0);
+
     // Without a client certificate the handshake is refused.
     cluster.dir.write(".egctlrc", rc_head + "users:\n- name: u\n  user: {}\n" + rc_tail);
     CHECK(egctl(cluster, {"health"}).exit_code == 1);

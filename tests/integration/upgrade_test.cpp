@@ -23,6 +23,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using eg::test::adopted_process;
 using eg::test::local_cluster;
 
 std::string read_text(const std::filesystem::path& path) {
@@ -36,17 +37,6 @@ pid_t pid_in(const std::filesystem::path& pid_file) {
     const std::string text = read_text(pid_file);
     return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
 }
-
-// Ends a process this test did not start (the upgraded member) when the test ends.
-struct adopted_process {
-    pid_t pid = 0;
-    ~adopted_process() {
-        if (pid <= 0 || !eg::test::process_alive(pid)) return;
-        ::kill(pid, SIGTERM);
-        if (!eg::test::wait_until([&] { return !eg::test::process_alive(pid); }, 15s))
-            ::kill(pid, SIGKILL);
-    }
-};
 
 // Requests to one admin API in a loop until stopped; every answer that is not 200, and every
 // request that gets no answer, is a failure. keep_alive: one connection while the server keeps

@@ -140,4 +140,21 @@ inline std::vector<pid_t> processes_with(const std::string& text) {
     return out;
 }
 
+// Ends a process the test did not start itself (e.g. one a member started by a graceful
+// upgrade) when it goes out of scope: SIGTERM, SIGKILL after 15 s.
+struct adopted_process {
+    pid_t pid = 0;
+    adopted_process() = default;
+    adopted_process(const adopted_process&) = delete;
+    adopted_process& operator=(const adopted_process&) = delete;
+    ~adopted_process() {
+        if (pid <= 0 || !process_alive(pid)) return;
+        ::kill(pid, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (process_alive(pid) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (process_alive(pid)) ::kill(pid, SIGKILL);
+    }
+};
+
 }  // namespace eg::test
