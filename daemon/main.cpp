@@ -113,7 +113,9 @@ void create_initial_objects(const eg::config::effective_config& config,
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         while (true) {
             try {
-                if (etcd.put_if_absent(std::string(eg::server::objects_prefix) + name, spec.dump()))
+                if (etcd.put_if_absent(
+                        std::string(eg::server::objects_prefix) + name,
+                        eg::server::with_created_at(spec, eg::server::now_rfc3339()).dump()))
                     log.info("objects", "initial object " + name + " created from " + path);
                 else
                     log.info("objects",

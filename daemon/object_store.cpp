@@ -1,5 +1,7 @@
 #include "daemon/object_store.hpp"
 
+#include <ctime>
+
 namespace eg::server {
 
 namespace {
@@ -10,6 +12,21 @@ constexpr int attempts = 20;
 std::string key_of(const std::string& name) { return std::string(objects_prefix) + name; }
 
 }  // namespace
+
+std::string now_rfc3339() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+json with_created_at(const json& spec, const std::string& created_at) {
+    json stored = spec;
+    if (!created_at.empty() && !stored.contains("createdAt")) stored["createdAt"] = created_at;
+    return stored;
+}
 
 object_store::stored_state object_store::read(const std::string& name, bool local) {
     // Both keys in one round trip: a transaction of two reads.
@@ -75,7 +92,7 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
 // found) is confirmed by a linearizable read first.
 object_write object_store::create(const json& spec) {
     const std::string name = spec.at("name").get<std::string>();
-    const std::string text = spec.dump();
+    const std::string text = with_created_at(spec, now_rfc3339()).dump();
     for (int i = 0; i < attempts; ++i) {
         auto state = read(name, i == 0);
         if (state.object && i == 0) state = read(name, false);
@@ -86,7 +103,6 @@ object_write object_store::create(const json& spec) {
 }
 
 object_write object_store::update(const std::string& name, const json& spec) {
-    const std::string text = spec.dump();
     for (int i = 0; i < attempts; ++i) {
         auto state = read(name, i == 0);
         if (!state.object && i == 0) state = read(name, false);
@@ -98,6 +114,9 @@ object_write object_store::update(const std::string& name, const json& spec) {
             if (i == 0) continue;  // the kind read may be stale: read again, linearizably
             return {object_write::refused, 0, "different kinds: " + old_kind + ", " + new_kind};
         }
+        // The object keeps the time it was created at.
+        const std::string text =
+            with_created_at(spec, old.is_object() ? old.value("createdAt", "") : "").dump();
         if (const auto written = swap(name, state, &text)) return *written;
     }
     return {object_write::refused, 0, "too many concurrent changes; try again"};

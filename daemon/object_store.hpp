@@ -24,6 +24,13 @@ struct object_write {
     std::int64_t revision = 0;  // the etcd revision of the change (done)
 };
 
+// The spec as stored: with createdAt (RFC 3339, UTC) set to created_at unless the spec has one
+// or created_at is empty. Objects are stored with the time they were created, kept by updates
+// (egctl's AGE).
+nlohmann::json with_created_at(const nlohmann::json& spec, const std::string& created_at);
+// The time now as createdAt has it, e.g. 2026-04-01T09:10:00Z.
+std::string now_rfc3339();
+
 class object_store {
 public:
     explicit object_store(etcd::client& etcd) : etcd_(etcd) {}

@@ -282,6 +282,11 @@ TEST_CASE("objects: egctl apply, get, describe and delete against a real cluster
             return got.exit_code == 0 && got.out.find("demo-server") != std::string::npos;
         },
         10s));
+    // Stored with the time it was created (kept by the update): AGE is known.
+    const auto listed = cluster.egctl(2, {"get", "httpserver"});
+    INFO(listed.out);
+    CHECK(listed.out.find("demo-server") != std::string::npos);
+    CHECK(listed.out.find("unknown") == std::string::npos);
     const auto described = cluster.egctl(1, {"describe", "pipeline", "demo-pipeline"});
     INFO("describe: " << described.err);
     CHECK(described.exit_code == 0);
