@@ -1,0 +1,100 @@
+// Graceful upgrade, the parts that need no running member: reading the pid file for
+// --signal-upgrade, the hand-over variables, and starting the new binary.
+
+#include "daemon/graceful_upgrade.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <string>
+
+TEST_CASE("graceful upgrade: --signal-upgrade needs a pid file naming a live process",
+          "[graceful-upgrade]") {
+    eg::test::temp_dir dir;
+    pid_t signalled = 0;
+
+    const auto missing =
+        eg::server::signal_upgrade((dir.path() / "easegress.pid").string(), signalled);
+    CHECK(missing.find("failed to read pidfile") != std::string::npos);
+
+    const auto garbage =
+        eg::server::signal_upgrade(dir.write("garbage.pid", "12x").string(), signalled);
+    CHECK(garbage.find("\"12x\" is not a process id") != std::string::npos);
+    CHECK(eg::server::signal_upgrade(dir.write("newline.pid", "123\n").string(), signalled) != "");
+    CHECK(eg::server::signal_upgrade(dir.write("empty.pid", "").string(), signalled) != "");
+    CHECK(eg::server::signal_upgrade(dir.write("init.pid", "1").string(), signalled) != "");
+
+    // A process that has exited: kill finds none.
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    ::waitpid(child, nullptr, 0);
+    const auto gone = eg::server::signal_upgrade(
+        dir.write("gone.pid", std::to_string(child)).string(), signalled);
+    CHECK(gone.find("failed to send signal to " + std::to_string(child)) != std::string::npos);
+    CHECK(signalled == 0);
+}
+
+TEST_CASE(
+    "graceful upgrade: the hand-over is taken only when both variables are set, and "
+    "they are removed either way",
+    "[graceful-upgrade]") {
+    ::setenv(eg::server::listen_fds_variable, "1", 1);
+    CHECK_FALSE(eg::server::inherited_upgrade().has_value());
+    CHECK(std::getenv(eg::server::listen_fds_variable) == nullptr);
+
+    ::setenv(eg::server::upgrade_parent_variable, "not-a-pid", 1);
+    ::setenv(eg::server::listen_fds_variable, "1", 1);
+    CHECK_FALSE(eg::server::inherited_upgrade().has_value());
+    CHECK(std::getenv(eg::server::upgrade_parent_variable) == nullptr);
+}
+
+TEST_CASE("graceful upgrade: own_executable is this binary", "[graceful-upgrade]") {
+    const auto path = eg::server::own_executable();
+    CHECK(path.find("unit_tests") != std::string::npos);
+    CHECK(path.find("(deleted)") == std::string::npos);
+}
+
+TEST_CASE("graceful upgrade: a binary that cannot run is reported, nothing is left running",
+          "[graceful-upgrade]") {
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    std::string error;
+    const pid_t child = eg::server::start_upgraded("/nonexistent/easegress-server",
+                                                   {"easegress-server"}, listener, error);
+    ::close(listener);
+    CHECK(child == -1);
+    CHECK(error == "cannot run /nonexistent/easegress-server: No such file or directory");
+}
+
+TEST_CASE(
+    "graceful upgrade: the new process gets the listener as descriptor 3 and the "
+    "hand-over variables",
+    "[graceful-upgrade]") {
+    eg::test::temp_dir dir;
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    const auto report = dir.path() / "seen";
+    std::string error;
+    // The shell reports what it inherited: descriptor 3 open, the variables.
+    const pid_t child = eg::server::start_upgraded(
+        "/bin/sh",
+        {"sh", "-c",
+         "{ [ -e /proc/self/fd/3 ] && echo fd3; echo \"$LISTEN_FDS $EG_UPGRADE_PARENT_PID\"; } > " +
+             report.string()},
+        listener, error);
+    ::close(listener);
+    REQUIRE(child > 0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+    std::ifstream in(report);
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    CHECK(first == "fd3");
+    CHECK(second == "1 " + std::to_string(::getpid()));
+}
