@@ -192,14 +192,21 @@ public:
         std::function<int()> listener_fd;      // the admin API's listening socket
         std::function<void()> before_start;    // frees what the new process binds (etcd)
         std::function<void()> after_failure;   // takes it back
+        std::function<void(pid_t)> successor;  // the new process (0: none any more)
     };
 
+    // The new process runs `executable` (empty: this binary as it is on disk now) and has
+    // `take_over_within` to take over; after that it is stopped and this process goes on.
     upgrade_starter(std::vector<std::string> arguments, hooks steps,
-                    const std::atomic<bool>& stopping, logger& log)
+                    const std::atomic<bool>& stopping, logger& log,
+                    std::chrono::milliseconds take_over_within = std::chrono::minutes(5),
+                    std::string executable = {})
         : arguments_(std::move(arguments)),
           hooks_(std::move(steps)),
           stopping_(stopping),
-          log_(log) {}
+          log_(log),
+          take_over_within_(take_over_within),
+          executable_(std::move(executable)) {}
     ~upgrade_starter() {
         std::thread running;
         {
@@ -231,33 +238,65 @@ public:
         });
     }
 
+    // Whether an upgrade is under way.
+    bool running() {
+        std::lock_guard lock(mutex_);
+        return running_;
+    }
+
 private:
     void upgrade() {
-        const std::string executable = own_executable();
+        const std::string executable = executable_.empty() ? own_executable() : executable_;
         log_.info("process", "graceful upgrade signal received, starting " + executable);
         hooks_.before_start();
         std::string error;
         const pid_t child = start_upgraded(executable, arguments_, hooks_.listener_fd(), error);
         if (child < 0) {
-            log_.error("process", "graceful upgrade failed: " + error + "; this process goes on");
-            hooks_.after_failure();
+            fail(error);
             return;
         }
+        if (hooks_.successor) hooks_.successor(child);
         log_.info("process", "new process " + std::to_string(child) +
                                  " started; it takes over once it is ready");
+        const auto deadline = std::chrono::steady_clock::now() + take_over_within_;
         while (!stopping_) {
             int status = 0;
-            const pid_t ended = ::waitpid(child, &status, WNOHANG);
-            if (ended == child) {
-                const std::string how =
-                    WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                                      : "was killed by signal " + std::to_string(WTERMSIG(status));
-                log_.error("process", "graceful upgrade failed: the new process " + how +
-                                          " before taking over; this process goes on");
-                hooks_.after_failure();
+            if (::waitpid(child, &status, WNOHANG) == child) {
+                fail("the new process " + ending(status) + " before taking over");
+                return;
+            }
+            if (std::chrono::steady_clock::now() > deadline) {
+                end_process(child);
+                fail("the new process did not take over within " +
+                     std::to_string(take_over_within_.count()) + " ms and was stopped");
                 return;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+
+    void fail(const std::string& why) {
+        if (hooks_.successor) hooks_.successor(0);
+        log_.error("process", "graceful upgrade failed: " + why + "; this process goes on");
+        hooks_.after_failure();
+    }
+
+    static std::string ending(int status) {
+        return WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
+                                 : "was killed by signal " + std::to_string(WTERMSIG(status));
+    }
+
+    // SIGTERM, SIGKILL after 10 s; reaped either way.
+    static void end_process(pid_t child) {
+        ::kill(child, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (::waitpid(child, nullptr, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(child, SIGKILL);
+                ::waitpid(child, nullptr, 0);
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
 
@@ -265,6 +304,8 @@ private:
     hooks hooks_;
     const std::atomic<bool>& stopping_;
     logger& log_;
+    std::chrono::milliseconds take_over_within_;
+    std::string executable_;
     std::mutex mutex_;
     bool running_ = false;
     std::thread thread_;

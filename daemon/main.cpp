@@ -331,7 +331,8 @@ int run_member(const eg::config::effective_config& config,
                  } catch (const server::startup_failure& failure) {
                      log.error("etcd", failure.what());
                  }
-             }},
+             },
+         .successor = [signals](pid_t child) { signals->expect_takeover_from(child); }},
         stopping, log);
     server::endpoint_sync endpoints(
         etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{}, log);

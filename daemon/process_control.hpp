@@ -83,6 +83,10 @@ public:
         on_upgrade_ = std::move(upgrade);
     }
 
+    // The process an upgrade started (0: none): its SIGTERM hands over, so it asks for a
+    // graceful stop even when one is under way already (never the immediate exit).
+    void expect_takeover_from(pid_t successor) { successor_ = successor; }
+
     // Waits until a stop is requested.
     void wait() {
         std::unique_lock lock(mutex_);
@@ -112,8 +116,9 @@ private:
     void run() {
         const sigset_t set = handled();
         while (true) {
-            int signal_number = 0;
-            if (::sigwait(&set, &signal_number) != 0) continue;
+            siginfo_t info{};
+            const int signal_number = ::sigwaitinfo(&set, &info);
+            if (signal_number < 0) continue;
             if (signal_number == SIGHUP) {
                 if (on_reopen_) on_reopen_();
                 continue;
@@ -128,6 +133,12 @@ private:
                 continue;
             }
             const std::string name = signal_number == SIGINT ? "int" : "term";
+            const pid_t successor = successor_.load();
+            if (signal_number == SIGTERM && successor != 0 && info.si_pid == successor) {
+                if (on_stop_) on_stop_("the upgraded process took over, closing easegress");
+                request_stop();
+                continue;
+            }
             if (stop_.load()) {
                 if (on_stop_) on_stop_(name + " signal received, closing easegress immediately");
                 ::_exit(255);
@@ -141,6 +152,7 @@ private:
     std::function<void()> on_reopen_;
     std::function<void()> on_upgrade_;
     std::atomic<bool> stop_{false};
+    std::atomic<pid_t> successor_{0};
     std::mutex mutex_;
     std::condition_variable requested_;
     std::thread thread_;

@@ -9,8 +9,13 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <thread>
 
 TEST_CASE("graceful upgrade: --signal-upgrade needs a pid file naming a live process",
           "[graceful-upgrade]") {
@@ -97,4 +102,91 @@ TEST_CASE(
     std::getline(in, second);
     CHECK(first == "fd3");
     CHECK(second == "1 " + std::to_string(::getpid()));
+}
+
+namespace {
+
+// An upgrade_starter running `script` with sh instead of the server binary; counts failures.
+struct starter_under_test {
+    explicit starter_under_test(const std::string& script,
+                                std::chrono::milliseconds within = std::chrono::seconds(30))
+        : log((dir.path() / "log").string(), false, false),
+          listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)),
+          starter({"sh", "-c", script},
+                  {.refusal = [] { return std::string(); },
+                   .listener_fd = [this] { return listener; },
+                   .before_start = [this] { ++released; },
+                   .after_failure = [this] { ++failures; },
+                   .successor = [this](pid_t pid) { successor = pid; }},
+                  stopping, log, within, "/bin/sh") {}
+    ~starter_under_test() {
+        stopping = true;
+        ::close(listener);
+    }
+    bool wait_for_failure() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (failures == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return failures > 0;
+    }
+    std::string logged() const {
+        std::ifstream in(dir.path() / "log");
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+
+    eg::test::temp_dir dir;
+    eg::server::logger log;
+    int listener;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> released{0};
+    std::atomic<int> failures{0};
+    std::atomic<pid_t> successor{-1};
+    eg::server::upgrade_starter starter;
+};
+
+}  // namespace
+
+TEST_CASE("graceful upgrade: a new process that exits before taking over gives everything back",
+          "[graceful-upgrade]") {
+    starter_under_test test("exit 3");
+    test.starter.request();
+    REQUIRE(test.wait_for_failure());
+    CHECK(test.released == 1);
+    CHECK(test.successor == 0);  // the takeover is no longer expected from anyone
+    CHECK(test.logged().find("graceful upgrade failed: the new process exited with code 3 before "
+                             "taking over; this process goes on") != std::string::npos);
+    // Another upgrade may be asked for afterwards.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (test.starter.running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_FALSE(test.starter.running());
+}
+
+TEST_CASE("graceful upgrade: a new process that does not take over in time is stopped",
+          "[graceful-upgrade]") {
+    starter_under_test test("exec sleep 30", std::chrono::milliseconds(300));
+    test.starter.request();
+    REQUIRE(test.wait_for_failure());
+    CHECK(test.logged().find("did not take over within 300 ms and was stopped") !=
+          std::string::npos);
+    CHECK(test.successor == 0);
+}
+
+TEST_CASE("graceful upgrade: while one upgrade is under way another is refused",
+          "[graceful-upgrade]") {
+    starter_under_test test("exec sleep 30");
+    test.starter.request();
+    test.starter.request();
+    CHECK(test.logged().find("but an upgrade is under way") != std::string::npos);
+    // The new process is known once started; then this process is told to stop (as when the
+    // new one took over), and the starter stops watching it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (test.successor <= 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const pid_t child = test.successor;
+    REQUIRE(child > 0);
+    CHECK(test.released == 1);
+    test.stopping = true;
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
 }
