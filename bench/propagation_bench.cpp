@@ -19,8 +19,6 @@
 // Exit codes: 0 figures printed, 1 the measurement failed (a member unreachable, a write refused,
 // a change not seen within --timeout-ms), 2 bad arguments.
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -28,6 +26,8 @@
 #include <Poco/StreamCopier.h>
 
 #include <nlohmann/json.hpp>
+
+#include "daemon/etcd_client.hpp"
 
 #include <unistd.h>
 
@@ -222,28 +222,10 @@ http_answer exchange(Poco::Net::HTTPClientSession& session, const std::string& m
     }
 }
 
-std::string base64(std::string_view bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    encoder.close();
-    return out.str();
-}
-
-std::string unbase64(const std::string& text) {
-    std::istringstream in(text);
-    Poco::Base64Decoder decoder(in);
-    std::string bytes;
-    Poco::StreamCopier::copyToString(decoder, bytes);
-    return bytes;
-}
-
-// The smallest key after every key that starts with prefix (prefix is printable ASCII here).
-std::string prefix_range_end(std::string prefix) {
-    prefix.back() = static_cast<char>(prefix.back() + 1);
-    return prefix;
-}
+// The etcd gateway's encodings, from the daemon's etcd client.
+using eg::server::etcd::base64;
+using eg::server::etcd::prefix_end;
+using eg::server::etcd::unbase64;
 
 // ---------------------------------------------------------------------------------------------
 // Sightings: which observers have seen the current target (an object name or an etcd key), and
@@ -510,9 +492,9 @@ private:
 
     void stream(std::size_t index) {
         auto& session = *sessions_[index];
-        const json create = {{"create_request",
-                              {{"key", base64(etcd_prefix)},
-                               {"range_end", base64(prefix_range_end(std::string(etcd_prefix)))}}}};
+        const json create = {
+            {"create_request",
+             {{"key", base64(etcd_prefix)}, {"range_end", base64(prefix_end(etcd_prefix))}}}};
         const std::string body = create.dump();
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/v3/watch",
                                        Poco::Net::HTTPRequest::HTTP_1_1);

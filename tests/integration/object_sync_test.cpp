@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/file_text.hpp"
 #include "support/local_cluster.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using eg::test::local_cluster;
+using eg::test::read_text;
 
 struct http_answer {
     int status = 0;
@@ -84,13 +86,6 @@ std::int64_t reported_revision(local_cluster& cluster, const std::string& object
     const auto statuses = statuses_of(cluster, 1, object);
     if (statuses.empty() || !statuses.is_object()) return 0;
     return statuses.begin()->value("revision", std::int64_t{0});
-}
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace

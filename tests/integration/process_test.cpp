@@ -9,19 +9,14 @@
 #include <sstream>
 #include <string>
 
+#include "support/file_text.hpp"
 #include "support/local_cluster.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using eg::test::local_cluster;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using eg::test::read_text;
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;

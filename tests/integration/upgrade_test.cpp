@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "support/file_text.hpp"
 #include "support/local_cluster.hpp"
 #include "support/temp_dir.hpp"
 
@@ -25,13 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using eg::test::adopted_process;
 using eg::test::local_cluster;
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using eg::test::read_text;
 
 pid_t pid_in(const std::filesystem::path& pid_file) {
     const std::string text = read_text(pid_file);
