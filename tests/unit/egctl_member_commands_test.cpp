@@ -6,27 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_admin_api.hpp"
+
 using eg::ctl::command_result;
 using eg::ctl::output_format;
 using eg::ctl::request_function;
 
 namespace {
 
-// Canned answers by "METHOD PATH"; records the requests made.
-struct fake_server {
-    std::map<std::string, eg::ctl::outcome<std::string>> answers;
-    std::vector<std::string> requests;
-
-    request_function function() {
-        return [this](std::string_view method, std::string_view path, std::string_view) {
-            const std::string key = std::string(method) + " " + std::string(path);
-            requests.push_back(key);
-            const auto it = answers.find(key);
-            if (it != answers.end()) return it->second;
-            return eg::ctl::outcome<std::string>::failure("404: not found");
-        };
-    }
-};
+using fake_server = eg::test::fake_admin_api;
+using eg::test::check_failure;
 
 const std::string members_body =
     R"([{"options":{"Name":"machine-1","ClusterRole":"primary","APIAddr":"10.0.0.1:2381"},)"
@@ -43,11 +32,6 @@ fake_server cluster() {
     return server;
 }
 
-void check_failure(const command_result& r, const std::string& error) {
-    REQUIRE(r.error);
-    CHECK(*r.error == error);
-}
-
 }  // namespace
 
 TEST_CASE("egctl get member: the table of all members, in server order", "[egctl]") {
@@ -59,7 +43,7 @@ TEST_CASE("egctl get member: the table of all members, in server order", "[egctl
           "NAME\t\tROLE\t\tAGE\t\tSTATE\tAPI-ADDR\tHEARTBEAT\t\n"
           "machine-1\tprimary\t\t10m\t\tLeader\t10.0.0.1:2381\t3s ago\t\t\n"
           "machine-4\tsecondary\tunknown\t\t\tlocalhost:2381\t3s ago\t\t\n");
-    CHECK(server.requests == std::vector<std::string>{"GET /apis/v2/status/members"});
+    CHECK(server.lines() == std::vector<std::string>{"GET /apis/v2/status/members"});
 }
 
 TEST_CASE("egctl get member NAME: only that row; an absent name is an error", "[egctl]") {
@@ -150,8 +134,8 @@ TEST_CASE("egctl delete member: purges each name in turn, stops at a failure", "
         eg::ctl::delete_members(server.function(), {"machine-3", "machine-9", "machine-5"});
     CHECK(r.out == "purge Member machine-3 successfully\n");
     check_failure(r, "purge Member machine-9 failed, 404: not found");
-    CHECK(server.requests == std::vector<std::string>{"DELETE /apis/v2/status/members/machine-3",
-                                                      "DELETE /apis/v2/status/members/machine-9"});
+    CHECK(server.lines() == std::vector<std::string>{"DELETE /apis/v2/status/members/machine-3",
+                                                     "DELETE /apis/v2/status/members/machine-9"});
 }
 
 TEST_CASE("egctl health: OK, or the server's reason", "[egctl]") {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_admin_api.hpp"
 #include "support/golden.hpp"
 
 using eg::ctl::command_result;
@@ -16,32 +17,8 @@ using result = eg::ctl::outcome<std::string>;
 
 namespace {
 
-struct sent_request {
-    std::string method;
-    std::string path;
-    std::string body;
-};
-
-// Canned answers by "METHOD PATH" (404 otherwise); records the requests made, bodies included.
-struct fake_server {
-    std::map<std::string, result> answers;
-    std::vector<sent_request> requests;
-
-    request_function function() {
-        return [this](std::string_view method, std::string_view path, std::string_view body) {
-            requests.push_back({std::string(method), std::string(path), std::string(body)});
-            const auto it = answers.find(std::string(method) + " " + std::string(path));
-            if (it != answers.end()) return it->second;
-            return result::failure("404: not found");
-        };
-    }
-
-    std::vector<std::string> lines() const {
-        std::vector<std::string> out;
-        for (const auto& r : requests) out.push_back(r.method + " " + r.path);
-        return out;
-    }
-};
+using fake_server = eg::test::fake_admin_api;
+using eg::test::check_failure;
 
 using lines = std::vector<std::string>;
 
@@ -83,11 +60,6 @@ fake_server cluster() {
     server.answers.emplace("GET /apis/v2/status/objects", statuses_body);
     server.answers.emplace("GET /apis/v2/status/members", members_body);
     return server;
-}
-
-void check_failure(const command_result& r, const std::string& error) {
-    REQUIRE(r.error);
-    CHECK(*r.error == error);
 }
 
 }  // namespace
