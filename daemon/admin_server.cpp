@@ -60,15 +60,21 @@ bool authorized(const Poco::Net::HTTPServerRequest& request, const credentials& 
     }
 }
 
+// What every request handler works with; it outlives the HTTP server.
+struct request_context {
+    const admin_routes& routes;
+    const admin_server_settings& settings;
+    admin_traffic& traffic;
+};
+
 class route_handler : public Poco::Net::HTTPRequestHandler {
 public:
-    route_handler(const admin_routes& routes, logger* access_log, const credentials& users,
-                  std::size_t max_body, admin_traffic& traffic)
-        : routes_(routes),
-          access_log_(access_log),
-          users_(users),
-          max_body_(max_body),
-          traffic_(traffic) {
+    explicit route_handler(const request_context& context)
+        : routes_(context.routes),
+          access_log_(context.settings.access_log),
+          users_(context.settings.basic_auth),
+          max_body_(context.settings.max_body_bytes),
+          traffic_(context.traffic) {
         ++traffic_.in_flight;
     }
     ~route_handler() override {
@@ -141,24 +147,14 @@ private:
 
 class route_factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    route_factory(const admin_routes& routes, logger* access_log, const credentials& users,
-                  std::size_t max_body, admin_traffic& traffic)
-        : routes_(routes),
-          access_log_(access_log),
-          users_(users),
-          max_body_(max_body),
-          traffic_(traffic) {}
+    explicit route_factory(const request_context& context) : context_(context) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest&) override {
-        return new route_handler(routes_, access_log_, users_, max_body_, traffic_);
+        return new route_handler(context_);
     }
 
 private:
-    const admin_routes& routes_;
-    logger* access_log_;
-    const credentials& users_;
-    std::size_t max_body_;
-    admin_traffic& traffic_;
+    request_context context_;
 };
 
 // A listening socket on an ephemeral loopback port nobody is told of, in the family of
@@ -258,9 +254,8 @@ void admin_server::start() {
     params->setServerName("easegress");
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.max_threads + 1, 60, 256 * 1024);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new route_factory(routes_, settings_.access_log, settings_.basic_auth,
-                          settings_.max_body_bytes, *traffic_),
-        *pool_, *socket_, params);
+        new route_factory(request_context{routes_, settings_, *traffic_}), *pool_, *socket_,
+        params);
     server_->start();
 }
 
