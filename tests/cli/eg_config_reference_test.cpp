@@ -197,3 +197,22 @@ TEST_CASE("ajv: a file with an unknown key fails the schemas", "[eg-config][refe
     show(clean_description);
     CHECK(clean_description.exit_code == 0);
 }
+
+TEST_CASE("eg-config: COMMAND --help and help COMMAND show that command, and nothing runs",
+          "[eg-config][reference]") {
+    for (const char* command : {"lint", "generate", "print", "schema", "docs"}) {
+        INFO(command);
+        const auto help = run_eg_config({command, "--help"});
+        CHECK(help.exit_code == 0);
+        CHECK(help.err.empty());
+        CHECK(help.out.rfind(std::string("Usage: eg-config ") + command, 0) == 0);
+        CHECK(run_eg_config({"help", command}).out == help.out);
+        CHECK(run_eg_config({command, "-h"}).out == help.out);
+    }
+    // After "--" the arguments are the server's (print): --help there is not eg-config's.
+    const auto print = run_eg_config({"print", "--", "--help"});
+    CHECK(print.out.rfind("Usage: eg-config print", 0) != 0);
+    const auto unknown = run_eg_config({"help", "validate"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("unknown command 'validate'") != std::string::npos);
+}

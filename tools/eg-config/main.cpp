@@ -17,27 +17,62 @@ int usage_error(const std::string& message) {
 
 namespace {
 
-constexpr const char* usage =
-    "Usage: eg-config COMMAND [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  lint [--format text|json|sarif|github] [--strict] [--each] [--host-checks] PATH...\n"
-    "      Check member configuration files and cluster descriptions. PATH is a YAML file or a\n"
-    "      directory (its *.yaml and *.yml files). Member files given together are also checked\n"
-    "      as one cluster (--each: each file alone). A file with a top-level `members:` key is a\n"
-    "      cluster description. --host-checks also checks ports, files and addresses on this\n"
-    "      machine. Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage error or\n"
-    "      unreadable input.\n"
-    "  generate CLUSTER.yaml -o DIR\n"
-    "      Write DIR/<member>.yaml, .env and .service for every member of a cluster\n"
-    "      description. Writes nothing when the description has errors.\n"
-    "  print FILE [--env] [-- FLAGS...]\n"
-    "      Print a member's effective configuration with the source of every value, as\n"
-    "      easegress-server --print-config does. --env also reads EASEGRESS_* variables.\n"
-    "  schema [--kind server|cluster]\n"
-    "      Print the JSON Schema of a member configuration file or of a cluster description.\n"
-    "  docs [--kind options|diagnostics]\n"
-    "      Print the options or diagnostic-code reference (Markdown).\n";
+struct command_entry {
+    const char* name;
+    const char* synopsis;     // after "eg-config "
+    const char* description;  // wrapped, each line indented by 6
+    int (*run)(const eg::tools::arguments&);
+};
+
+constexpr command_entry commands[] = {
+    {"lint", "lint [--format text|json|sarif|github] [--strict] [--each] [--host-checks] PATH...",
+     "      Check member configuration files and cluster descriptions. PATH is a YAML file or a\n"
+     "      directory (its *.yaml and *.yml files). Member files given together are also checked\n"
+     "      as one cluster (--each: each file alone). A file with a top-level `members:` key is a\n"
+     "      cluster description. --host-checks also checks ports, files and addresses on this\n"
+     "      machine. Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage error or\n"
+     "      unreadable input.\n",
+     eg::tools::lint_command},
+    {"generate", "generate CLUSTER.yaml -o DIR",
+     "      Write DIR/<member>.yaml, .env and .service for every member of a cluster\n"
+     "      description. Writes nothing when the description has errors.\n",
+     eg::tools::generate_command},
+    {"print", "print FILE [--env] [-- FLAGS...]",
+     "      Print a member's effective configuration with the source of every value, as\n"
+     "      easegress-server --print-config does. --env also reads EASEGRESS_* variables.\n",
+     eg::tools::print_command},
+    {"schema", "schema [--kind server|cluster]",
+     "      Print the JSON Schema of a member configuration file or of a cluster description.\n",
+     eg::tools::schema_command},
+    {"docs", "docs [--kind options|diagnostics]",
+     "      Print the options or diagnostic-code reference (Markdown).\n", eg::tools::docs_command},
+};
+
+std::string usage() {
+    std::string text = "Usage: eg-config COMMAND [ARGS]\n\nCommands:\n";
+    for (const auto& c : commands) text += std::string("  ") + c.synopsis + "\n" + c.description;
+    text += "\n'eg-config COMMAND --help' shows one command.\n";
+    return text;
+}
+
+std::string usage_of(const command_entry& c) {
+    return std::string("Usage: eg-config ") + c.synopsis + "\n\n" + c.description;
+}
+
+// Whether the arguments ask for help (before a "--", after which they belong to someone else).
+bool asks_for_help(const eg::tools::arguments& args) {
+    for (const auto& arg : args) {
+        if (arg == "--") return false;
+        if (arg == "--help" || arg == "-h") return true;
+    }
+    return false;
+}
+
+const command_entry* find_command(const std::string& name) {
+    for (const auto& c : commands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
 
 }  // namespace
 
@@ -47,18 +82,28 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const arguments args(argv + 2, argv + argc);
     if (command == "--help" || command == "-h" || command == "help") {
-        std::fputs(usage, stdout);
+        if (!args.empty()) {
+            if (const auto* c = find_command(args.front())) {
+                std::fputs(usage_of(*c).c_str(), stdout);
+                return exit_ok;
+            }
+            return usage_error("unknown command '" + args.front() +
+                               "'; the commands are lint, generate, print, schema and docs");
+        }
+        std::fputs(usage().c_str(), stdout);
         return exit_ok;
     }
     if (command == "--version" || command == "-v") {
         std::printf("eg-config %s\n", EG_VERSION);
         return exit_ok;
     }
-    if (command == "lint") return lint_command(args);
-    if (command == "generate") return generate_command(args);
-    if (command == "print") return print_command(args);
-    if (command == "schema") return schema_command(args);
-    if (command == "docs") return docs_command(args);
+    if (const auto* c = find_command(command)) {
+        if (asks_for_help(args)) {
+            std::fputs(usage_of(*c).c_str(), stdout);
+            return exit_ok;
+        }
+        return c->run(args);
+    }
     return usage_error("unknown command '" + command +
                        "'; the commands are lint, generate, print, schema and docs");
 }
