@@ -88,6 +88,8 @@ mkdir -p "$TMP_ROOT/home" # HOME for egctl: no ~/.egctlrc of the user's
 # Run private copies, so that a rebuild of BIN_DIR during the runs cannot mix two builds.
 mkdir -p "$TMP_ROOT/bin"
 cp "$BIN/easegress-server" "$BIN/egctl" "$TMP_ROOT/bin/"
+# The admin API's TLS module, where easegress-server looks for it (only used with tls).
+if [[ -d $BIN/../lib/eg ]]; then mkdir -p "$TMP_ROOT/lib" && cp -r "$BIN/../lib/eg" "$TMP_ROOT/lib/"; fi
 if ((HAVE_P5)); then
     cp "$PROPAGATION_BENCH" "$TMP_ROOT/bin/propagation_bench"
     PROPAGATION_BENCH=$TMP_ROOT/bin/propagation_bench

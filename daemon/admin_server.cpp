@@ -1,9 +1,11 @@
 #include "daemon/admin_server.hpp"
 
+#include "daemon/admin_tls.hpp"
+#include "daemon/graceful_upgrade.hpp"
+
 #include <eg/server_options.hpp>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -11,14 +13,13 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetSSL.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -157,6 +160,29 @@ private:
     request_context context_;
 };
 
+}  // namespace
+
+admin_tls_listener_function admin_tls_listener() {
+    static std::mutex loading;
+    static admin_tls_listener_function loaded = nullptr;
+    std::lock_guard lock(loading);
+    if (loaded != nullptr) return loaded;
+    const std::filesystem::path path = std::filesystem::path(own_executable()).parent_path() /
+                                       EG_TLS_MODULE_DIR_FROM_BIN / admin_tls_module_name;
+    // Kept loaded for the life of the process.
+    void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr)
+        throw std::runtime_error(std::string("cannot load the admin API's TLS support: ") +
+                                 ::dlerror());
+    loaded =
+        reinterpret_cast<admin_tls_listener_function>(::dlsym(module, admin_tls_function_name));
+    if (loaded == nullptr)
+        throw std::runtime_error(path.string() + " has no " + admin_tls_function_name);
+    return loaded;
+}
+
+namespace {
+
 // A listening socket on an ephemeral loopback port nobody is told of, in the family of
 // `like`, non-blocking: put under a server in place of its real listener, it makes the server
 // accept nothing more.
@@ -212,22 +238,7 @@ std::unique_ptr<Poco::Net::ServerSocket> listening_socket(const admin_server_set
         if (s.inherited_listener >= 0) adopt_listener(*socket, s.inherited_listener);
         return socket;
     }
-    Poco::Net::initializeSSL();
-    const bool mutual = !s.tls->client_ca_file.empty();
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(
-        Poco::Net::Context::TLS_SERVER_USE, s.tls->key_file, s.tls->cert_file,
-        s.tls->client_ca_file,
-        mutual ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE, 9, false,
-        "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
-    // OpenSSL refuses to verify clients without a session id context, which this sets.
-    context->enableSessionCache(true, "easegress-admin-api");
-    // A client certificate is checked against the CA, not against the client's host name.
-    context->enableExtendedCertificateVerification(false);
-    context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
-                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
-    auto socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
-    socket->bind(address, true);
-    socket->listen(256);
+    std::unique_ptr<Poco::Net::ServerSocket> socket(admin_tls_listener()(*s.tls, address));
     if (s.inherited_listener >= 0) adopt_listener(*socket, s.inherited_listener);
     return socket;
 }

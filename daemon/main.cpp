@@ -5,6 +5,7 @@
 
 #include "daemon/admin_routes.hpp"
 #include "daemon/admin_server.hpp"
+#include "daemon/admin_tls.hpp"
 #include "daemon/cluster_endpoints.hpp"
 #include "daemon/etcd_client.hpp"
 #include "daemon/etcd_member.hpp"
@@ -534,6 +535,17 @@ int main(int argc, char** argv) {
                                         path != nullptr ? path : "/usr/bin:/bin")
                 .empty())
             findings.add(eg::server::etcd_not_found(config));
+    }
+    if (config.get(opt::tls)) {
+        try {
+            eg::server::admin_tls_listener();
+        } catch (const std::exception& e) {
+            findings.add(eg::diag::make(eg::diag::code("tls-support-missing"), "tls",
+                                        config.at(opt::tls).source.where, e.what(),
+                                        "install easegress-server with its lib/eg/" +
+                                            std::string(eg::server::admin_tls_module_name) +
+                                            ", or serve the admin API without tls"));
+        }
     }
     report(findings);
     if (findings.has_errors()) return exit_cannot_start;

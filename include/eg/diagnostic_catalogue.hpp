@@ -156,6 +156,9 @@ inline constexpr code_info catalogue[] = {
      "A primary cannot be added to the running cluster it should join."},
     {"EG505", "upgrade-signal-failed", severity::error,
      "--signal-upgrade finds no running server to signal in the home dir's pid file."},
+    {"EG506", "tls-support-missing", severity::error,
+     "The admin API's TLS module (eg_admin_tls.so, installed with easegress-server) cannot be "
+     "loaded."},
 };
 
 // Looks a code up by its slug at compile time; an unknown slug does not compile.

@@ -210,7 +210,7 @@ const eg::diag::code_info* catalogue_entry(std::string_view code) {
 
 // Codes that need a running cluster or a failing etcd process, so no static sample shows them;
 // the integration tests do (tests/integration/startup_failure_test.cpp).
-const std::set<std::string> runtime_only_codes = {"EG501", "EG502", "EG504", "EG505"};
+const std::set<std::string> runtime_only_codes = {"EG501", "EG502", "EG504", "EG505", "EG506"};
 
 // "EG102-unknown-key" -> "EG102"
 std::string code_of_directory(const std::string& name) { return name.substr(0, name.find('-')); }

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -140,4 +141,31 @@ TEST_CASE("start-up: a primary that cannot be added to a cluster without quorum 
     INFO(output);
     CHECK(code == 3);
     CHECK(count_of(output, "[EG504]") == 1);
+}
+
+TEST_CASE(
+    "start-up: tls without the TLS module next to the binary is EG506, exit 3, nothing "
+    "written",
+    "[integration][startup]") {
+    local_cluster cluster(1, 0);
+    // A copy of the binary without its lib/eg beside it.
+    const auto bin = cluster.dir.path() / "bare" / "bin";
+    std::filesystem::create_directories(bin);
+    std::filesystem::copy_file(eg::test::binary_path("easegress-server"), bin / "easegress-server");
+    std::filesystem::permissions(bin / "easegress-server", std::filesystem::perms::owner_all);
+    cluster.dir.write("cert.pem", "not used: the module is missing first\n");
+    auto args = cluster.tutorial_flags(1);
+    const auto home = cluster.dir.path() / "home-of-bare";
+    args.insert(args.begin(), (bin / "easegress-server").string());
+    args.insert(args.end(), {"--home-dir", home.string(), "--tls", "--cert-file",
+                             (cluster.dir.path() / "cert.pem").string(), "--key-file",
+                             (cluster.dir.path() / "cert.pem").string()});
+    eg::test::run_options options;
+    options.timeout = 30s;
+    const auto result = eg::test::run_to_end(args, options);
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 3);
+    CHECK(count_of(result.err, "[EG506]") == 1);
+    CHECK(count_of(result.err, "eg_admin_tls.so") >= 1);
+    CHECK_FALSE(std::filesystem::exists(home));
 }
