@@ -118,7 +118,14 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
             10s));
     }
 
-    // Refusals: nothing written.
+    // Refusals: nothing written (the config version stays 1, checked below).
+    for (const std::string bad : {R"({"kind":"HTTPServer","name":)", "kind: [HTTPServer\nname: x",
+                                  R"({"name":"no-kind","port":1})"}) {
+        const auto refused = request(cluster, 1, "POST", "/objects", bad);
+        INFO(bad << " -> " << refused.body);
+        CHECK(refused.status == 400);
+        CHECK(refused.body.rfind(R"({"code":400,"message":")", 0) == 0);
+    }
     CHECK(request(cluster, 1, "POST", "/objects", R"({"kind":"HTTPServer","name":"demo","port":1})")
               .status == 409);
     const auto unknown = request(cluster, 1, "POST", "/objects", R"({"kind":"Nope","name":"x"})");
