@@ -19,6 +19,7 @@
 #include "daemon/object_store.hpp"
 #include "daemon/prefix_view.hpp"
 #include "daemon/process_control.hpp"
+#include "daemon/service_manager.hpp"
 #include "daemon/startup_failure.hpp"
 #include "daemon/yaml_json.hpp"
 
@@ -78,6 +79,7 @@ class waiting_state {
 public:
     void set(const std::string& text) {
         std::lock_guard lock(mutex_);
+        if (text != text_) eg::server::notify_service_manager("STATUS=" + text);
         text_ = text;
     }
     std::string get() const {
@@ -340,6 +342,7 @@ int run_member(const eg::config::effective_config& config,
     // The admin API first; then the cluster side and etcd together, as a status write that
     // waits for a quorum which is going away must not hold etcd up.
     auto shut_down = [&] {
+        server::notify_service_manager("STOPPING=1");
         api.stop();
         etcd.cancel();
         std::thread cluster_side([&] {
@@ -367,6 +370,7 @@ int run_member(const eg::config::effective_config& config,
                 "stop what listens there (ss -ltnp shows it), or choose another api-addr"));
         }
         log.info("admin-api", "listening on " + config.get(opt::api_addr));
+        server::notify_service_manager("READY=1");
     };
 
     try {
@@ -446,6 +450,7 @@ int run_member(const eg::config::effective_config& config,
             ready = true;
             status_reporter.start();
             log.info("cluster", "cluster is ready");
+            server::notify_service_manager("STATUS=cluster is ready");
             if (handover) take_over(*handover, start_api, pid, pid_path, log);
         }
     } catch (const server::startup_failure& failure) {
@@ -456,6 +461,12 @@ int run_member(const eg::config::effective_config& config,
     }
 
     signals->on_upgrade([&upgrades] { upgrades.request(); });
+    // Under systemd the unit follows the new process from now on.
+    signals->on_takeover([&log](pid_t successor) {
+        if (server::notify_service_manager("MAINPID=" + std::to_string(successor)))
+            log.info("process", "told the service manager that process " +
+                                    std::to_string(successor) + " is the main one now");
+    });
     signals->wait();
     signals->on_upgrade({});
     shut_down();

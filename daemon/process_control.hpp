@@ -86,6 +86,11 @@ public:
     // The process an upgrade started (0: none): its SIGTERM hands over, so it asks for a
     // graceful stop even when one is under way already (never the immediate exit).
     void expect_takeover_from(pid_t successor) { successor_ = successor; }
+    // What to do when the successor takes over (run on the signal thread, before the stop).
+    void on_takeover(std::function<void(pid_t)> takeover) {
+        std::lock_guard lock(mutex_);
+        on_takeover_ = std::move(takeover);
+    }
 
     // Waits until a stop is requested.
     void wait() {
@@ -135,6 +140,12 @@ private:
             const std::string name = signal_number == SIGINT ? "int" : "term";
             const pid_t successor = successor_.load();
             if (signal_number == SIGTERM && successor != 0 && info.si_pid == successor) {
+                std::function<void(pid_t)> takeover;
+                {
+                    std::lock_guard lock(mutex_);
+                    takeover = on_takeover_;
+                }
+                if (takeover) takeover(successor);
                 if (on_stop_) on_stop_("the upgraded process took over, closing easegress");
                 request_stop();
                 continue;
@@ -151,6 +162,7 @@ private:
     std::function<void(const std::string&)> on_stop_;
     std::function<void()> on_reopen_;
     std::function<void()> on_upgrade_;
+    std::function<void(pid_t)> on_takeover_;
     std::atomic<bool> stop_{false};
     std::atomic<pid_t> successor_{0};
     std::mutex mutex_;

@@ -81,6 +81,7 @@ inline member_files files_for(const description::cluster_description& d,
     if (member == d.members.end()) return files;
     const std::string config_dir = d.value(*member, "config-dir").text;
     const std::string binary = d.value(*member, "binary").text;
+    const std::string config_file = unit_word(config_dir + "/" + name + ".yaml");
     files.unit = generated_header(d.path, name) +
                  "[Unit]\n"
                  "Description=Easegress " +
@@ -91,11 +92,15 @@ inline member_files files_for(const description::cluster_description& d,
                  "After=network-online.target\n"
                  "\n"
                  "[Service]\n"
-                 "Type=simple\n"
+                 // READY=1 once the admin API answers; MAINPID= when an upgrade hands over.
+                 "Type=notify\n"
                  "ExecStart=" +
-                 unit_word(binary) + " --config-file " +
-                 unit_word(config_dir + "/" + name + ".yaml") +
+                 unit_word(binary) + " --config-file " + config_file +
                  "\n"
+                 // `systemctl reload`: a graceful upgrade to the binary now on disk.
+                 "ExecReload=" +
+                 unit_word(binary) + " --config-file " + config_file +
+                 " --signal-upgrade\n"
                  "Restart=on-failure\n"
                  "RestartSec=5s\n"
                  "TimeoutStopSec=30s\n"

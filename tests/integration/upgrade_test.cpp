@@ -1,7 +1,10 @@
 // Graceful upgrade: `--signal-upgrade` makes a running member hand its admin listener over to a
 // new process of its binary; requests sent all the while never fail.
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -11,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -232,4 +236,73 @@ TEST_CASE("upgrade: --signal-upgrade without a running server is EG505, exit 1",
     CHECK(result.exit_code == 1);
     CHECK(result.err.find("EG505") != std::string::npos);
     CHECK(result.err.find("failed to read pidfile") != std::string::npos);
+}
+
+namespace {
+
+// A stand-in for systemd's notification socket: collects what the member sends.
+class notify_socket {
+public:
+    explicit notify_socket(const std::filesystem::path& path) : path_(path.string()) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        REQUIRE(path_.size() < sizeof(address.sun_path));
+        std::memcpy(address.sun_path, path_.data(), path_.size());
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    }
+    ~notify_socket() { ::close(fd_); }
+    const std::string& path() const { return path_; }
+
+    // Waits up to `timeout` for a message containing `part`; every message seen is kept.
+    bool wait_for(const std::string& part, std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (true) {
+            for (const auto& message : messages)
+                if (message.find(part) != std::string::npos) return true;
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            pollfd ready{fd_, POLLIN, 0};
+            if (::poll(&ready, 1, static_cast<int>(left.count())) <= 0) continue;
+            char buffer[4096];
+            const ssize_t got = ::recv(fd_, buffer, sizeof(buffer), 0);
+            if (got > 0) messages.emplace_back(buffer, static_cast<std::size_t>(got));
+        }
+    }
+
+    std::vector<std::string> messages;
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("upgrade: under systemd (Type=notify) the member says READY, then hands MAINPID over",
+          "[integration][upgrade]") {
+    local_cluster cluster(1, 0);
+    notify_socket systemd(cluster.dir.path() / "notify");
+    auto args = cluster.tutorial_flags(1);
+    const auto extra = cluster.test_flags(1);
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto& process = cluster.start(1, args, {{"NOTIFY_SOCKET", systemd.path()}});
+
+    CHECK(systemd.wait_for("READY=1", 60s));
+    CHECK(systemd.wait_for("STATUS=cluster is ready", 60s));
+    const auto signalled = signal_upgrade(cluster, 1);
+    INFO(signalled.out << signalled.err);
+    REQUIRE(signalled.exit_code == 0);
+    CHECK(process.wait_for(60s) == 0);
+    adopted_process upgraded;
+    upgraded.pid = pid_in(std::filesystem::path(cluster.home_of(1)) / "easegress.pid");
+    INFO(cluster.outputs());
+    CHECK(upgraded.pid != process.pid());
+    CHECK(systemd.wait_for("MAINPID=" + std::to_string(upgraded.pid), 10s));
+    // The old process's STOPPING=1 comes after it handed over (systemd ignores it then).
+    std::size_t mainpid_at = systemd.messages.size();
+    for (std::size_t i = 0; i < systemd.messages.size(); ++i)
+        if (systemd.messages[i].rfind("MAINPID=", 0) == 0) mainpid_at = i;
+    for (std::size_t i = 0; i < mainpid_at; ++i) CHECK(systemd.messages[i] != "STOPPING=1");
 }

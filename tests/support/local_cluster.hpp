@@ -164,8 +164,10 @@ public:
                 initial_cluster()};
     }
 
-    // Starts member i with these arguments (default: tutorial flags + test flags).
-    background_process& start(int i, std::vector<std::string> args = {}) {
+    // Starts member i with these arguments (default: tutorial flags + test flags) and
+    // environment (PATH is added).
+    background_process& start(int i, std::vector<std::string> args = {},
+                              const std::map<std::string, std::string>& env = {}) {
         if (args.empty()) {
             args = tutorial_flags(i);
             const auto extra = test_flags(i);
@@ -174,8 +176,7 @@ public:
         args.insert(args.begin(), binary_path("easegress-server"));
         const std::string log = (dir.path() / (member(i).name + ".out")).string();
         processes_.erase(i);
-        processes_[i] = std::make_unique<background_process>(
-            args, std::map<std::string, std::string>{}, dir.path().string(), log);
+        processes_[i] = std::make_unique<background_process>(args, env, dir.path().string(), log);
         return *processes_[i];
     }
     void start_all() {
