@@ -68,10 +68,12 @@ inline std::optional<upgrade_handover> inherited_upgrade() {
     return handover;
 }
 
-// The path of this process's binary, as it is on disk now (a replaced binary's new file).
-inline std::string own_executable() {
+// The binary a process runs, as its path is now (empty when there is no such process or it
+// cannot be read).
+inline std::string executable_of(pid_t pid) {
     char buffer[PATH_MAX];
-    const ssize_t length = ::readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+    const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+    const ssize_t length = ::readlink(link.c_str(), buffer, sizeof(buffer) - 1);
     if (length <= 0) return {};
     std::string path(buffer, static_cast<std::size_t>(length));
     constexpr std::string_view deleted = " (deleted)";
@@ -79,6 +81,9 @@ inline std::string own_executable() {
         path.resize(path.size() - deleted.size());
     return path;
 }
+
+// The path of this process's binary, as it is on disk now (a replaced binary's new file).
+inline std::string own_executable() { return executable_of(::getpid()); }
 
 // Starts `executable` with `arguments` (argv[0] first) and this environment plus the hand-over
 // variables, `listener_fd` becoming descriptor 3 and every other descriptor above 2 closed.
@@ -177,6 +182,17 @@ inline std::string signal_upgrade(const std::string& pid_path, pid_t& signalled)
     const long pid = std::strtol(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || pid <= 1 || pid > INT_MAX)
         return "failed to read pidfile " + pid_path + ": \"" + text + "\" is not a process id";
+    // A pid file left by a crash may name a process that has nothing to do with us, which
+    // SIGUSR2 would kill: only a process of this program is signalled.
+    const std::string running = executable_of(static_cast<pid_t>(pid));
+    if (running.empty())
+        return "failed to send signal to " + std::to_string(pid) +
+               ": no such process (a pid file "
+               "left by a server that did not stop cleanly?)";
+    const auto name_of = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
+    if (name_of(running) != name_of(own_executable()))
+        return "process " + std::to_string(pid) + " named in " + pid_path + " is " + running +
+               ", not " + name_of(own_executable()) + "; nothing was signalled";
     if (::kill(static_cast<pid_t>(pid), SIGUSR2) != 0)
         return "failed to send signal to " + std::to_string(pid) + ": " + std::strerror(errno);
     signalled = static_cast<pid_t>(pid);

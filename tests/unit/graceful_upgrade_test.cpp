@@ -190,3 +190,28 @@ TEST_CASE("graceful upgrade: while one upgrade is under way another is refused",
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
 }
+
+TEST_CASE("graceful upgrade: a pid file naming another program's process signals nothing",
+          "[graceful-upgrade]") {
+    eg::test::temp_dir dir;
+    // A process that is not easegress-server (nor this test binary): sleep.
+    const pid_t other = ::fork();
+    if (other == 0) {
+        ::execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    REQUIRE(other > 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (eg::server::executable_of(other).find("sleep") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pid_t signalled = 0;
+    const auto refused = eg::server::signal_upgrade(
+        dir.write("other.pid", std::to_string(other)).string(), signalled);
+    CHECK(refused.find("sleep, not unit_tests; nothing was signalled") != std::string::npos);
+    CHECK(signalled == 0);
+    int status = 0;
+    CHECK(::waitpid(other, &status, WNOHANG) == 0);  // still running: not signalled
+    ::kill(other, SIGKILL);
+    ::waitpid(other, nullptr, 0);
+}
