@@ -184,22 +184,19 @@ api_response admin_routes::object_route(const std::string& method, const std::st
     if (method == "GET") {
         const auto specs = backend_.object_specs();
         if (!specs) return error_response(503, "objects are not known yet");
-        std::vector<std::pair<std::string, json>> objects;
-        for (const auto& text : *specs) {
-            auto spec = json::parse(text, nullptr, false);
-            if (!spec.is_object()) continue;
-            std::string spec_name = spec.value("name", "");
-            if (!name.empty() && spec_name != name) continue;
-            objects.emplace_back(std::move(spec_name), std::move(spec));
-        }
         if (!name.empty()) {
-            if (objects.empty()) return error_response(404, "not found");
-            return {200, objects.front().second.dump(), "application/json"};
+            // One object: only its spec is parsed.
+            const auto found = specs->find(name);
+            if (found == specs->end()) return error_response(404, "not found");
+            const auto spec = json::parse(found->second, nullptr, false);
+            if (!spec.is_object()) return error_response(404, "not found");
+            return {200, spec.dump(), "application/json"};
         }
-        std::sort(objects.begin(), objects.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-        json list = json::array();
-        for (auto& [n, spec] : objects) list.push_back(std::move(spec));
+        json list = json::array();  // by name, as the map is
+        for (const auto& [spec_name, text] : *specs) {
+            auto spec = json::parse(text, nullptr, false);
+            if (spec.is_object()) list.push_back(std::move(spec));
+        }
         return {200, list.dump(), "application/json"};
     }
     std::optional<nlohmann::json> spec;
@@ -235,11 +232,7 @@ api_response admin_routes::object_statuses(const std::string& name,
     if (!name.empty()) {
         const auto specs = backend_.object_specs();
         if (!specs) return error_response(503, "objects are not known yet");
-        const bool exists = std::any_of(specs->begin(), specs->end(), [&](const auto& text) {
-            const auto spec = json::parse(text, nullptr, false);
-            return spec.is_object() && spec.value("name", "") == name;
-        });
-        if (!exists) return error_response(404, "not found");
+        if (!specs->count(name)) return error_response(404, "not found");
     }
     const auto statuses = backend_.object_statuses();
     if (!statuses) return error_response(503, "object statuses are not known yet");

@@ -46,9 +46,9 @@ struct admin_backend {
     std::function<std::int64_t()> statuses_version;
     // Purges a member: true when it existed. Throws on cluster errors.
     std::function<bool(const std::string&)> purge;
-    // Objects: the stored specs (JSON texts), or nullopt while they are not known yet; unset:
-    // this member serves no objects.
-    std::function<std::optional<std::vector<std::string>>()> object_specs;
+    // Objects: name to stored spec (a JSON text), or nullopt while they are not known yet;
+    // unset: this member serves no objects.
+    std::function<std::optional<std::map<std::string, std::string>>()> object_specs;
     // Object statuses as stored: "<namespace>/<name>/<member>" to the status (a JSON text), or
     // nullopt while they are not known yet; unset: this member keeps none.
     std::function<std::optional<std::map<std::string, std::string>>()> object_statuses;

@@ -41,23 +41,20 @@ std::string find_executable(const std::string& name, const std::string& path_var
 diag::diagnostic etcd_not_found(const config::effective_config& config) {
     const std::string& binary = config.get(opt::etcd_binary);
     const bool path = binary.find('/') != std::string::npos;
-    return diag::make(diag::code("etcd-not-found"), "etcd-binary",
+    return diag::make(diag::code("etcd-not-found"), config::option_path(opt::etcd_binary.spec),
                       config.at(opt::etcd_binary).source.where,
-                      path ? "etcd-binary \"" + binary + "\" is not an executable file"
+                      path ? std::string(opt::etcd_binary.spec.yaml_key()) + " \"" + binary +
+                                 "\" is not an executable file"
                            : "no executable \"" + binary + "\" on PATH",
                       "install Debian's etcd-server package (apt-get install etcd-server), or "
-                      "give the path of etcd with --etcd-binary");
+                      "give the path of etcd with --" +
+                          std::string(opt::etcd_binary.spec.flag));
 }
 
 namespace {
 
 std::chrono::milliseconds millis_of(const config::duration& d) {
     return std::chrono::milliseconds(d.nanoseconds / 1'000'000);
-}
-
-diag::diagnostic failure(const diag::code_info& code, const std::string& path, diag::location where,
-                         const std::string& message, const std::string& hint) {
-    return diag::make(code, path, std::move(where), message, hint);
 }
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
@@ -129,8 +126,8 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
         std::error_code ec;
         std::filesystem::rename(data_dir / "member", aside, ec);
         if (ec)
-            throw startup_failure(failure(
-                diag::code("cannot-write"), "data-dir", {},
+            throw startup_failure(diag::make(
+                diag::code("cannot-write"), config::option_path(opt::data_dir.spec), {},
                 "cannot move the old member data to " + aside.string() + ": " + ec.message(),
                 "check the permissions of the data dir"));
         log_.warn("etcd", "this member is not in the running cluster; its old data was moved to " +
@@ -156,8 +153,9 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
                 }
                 if (e.http_status() != 503 || std::chrono::steady_clock::now() > deadline ||
                     stopping)
-                    throw startup_failure(failure(
-                        diag::code("join-failed"), "name", config_.at(opt::name).source.where,
+                    throw startup_failure(diag::make(
+                        diag::code("join-failed"), config::option_path(opt::name.spec),
+                        config_.at(opt::name).source.where,
                         "cannot add " + etcd_.name + " to the running cluster: " + e.what(),
                         "make sure a quorum of the other primaries is up, or remove this member "
                         "with `egctl delete member " +
@@ -202,9 +200,10 @@ void etcd_member::start() {
         std::ofstream marker(data_dir / host::cluster_marker, std::ios::trunc);
         marker << etcd_.initial_cluster_token << "\n";
         if (!out || !marker)
-            throw startup_failure(failure(
-                diag::code("cannot-write"), "data-dir", config_.at(opt::data_dir).source.where,
-                "cannot write " + config_file.string(), "check that the data dir is writable"));
+            throw startup_failure(diag::make(
+                diag::code("cannot-write"), config::option_path(opt::data_dir.spec),
+                config_.at(opt::data_dir).source.where, "cannot write " + config_file.string(),
+                "check that the data dir is writable"));
     }
     etcd_launch launch;
     launch.binary = binary_;
@@ -224,9 +223,10 @@ void etcd_member::start() {
     supervisor_ = std::make_unique<etcd_supervisor>(
         std::move(launch), [this](const std::string& event) { log_.info("etcd", event); });
     if (!supervisor_->start())
-        throw startup_failure(failure(
-            diag::code("etcd-not-found"), "etcd-binary", config_.at(opt::etcd_binary).source.where,
-            "cannot start " + binary_, "check that it is Debian's etcd and is executable"));
+        throw startup_failure(
+            diag::make(diag::code("etcd-not-found"), config::option_path(opt::etcd_binary.spec),
+                       config_.at(opt::etcd_binary).source.where, "cannot start " + binary_,
+                       "check that it is Debian's etcd and is executable"));
     log_.info("etcd", "etcd " + etcd_.name + " starting (" + etcd_.initial_cluster_state +
                           " cluster " + etcd_.initial_cluster + ")");
 }
@@ -268,11 +268,11 @@ bool etcd_member::wait_healthy(const std::atomic<bool>& stopping) {
         }
         if (supervisor_->removed())
             throw startup_failure(
-                failure(diag::code("etcd-failed"), "", {},
-                        "etcd " + etcd_.name + " exited: it was removed from the cluster",
-                        "start this member again: it rejoins the running cluster by itself"));
+                diag::make(diag::code("etcd-failed"), "", {},
+                           "etcd " + etcd_.name + " exited: it was removed from the cluster",
+                           "start this member again: it rejoins the running cluster by itself"));
         if (supervisor_->restarts() >= 3)
-            throw startup_failure(failure(
+            throw startup_failure(diag::make(
                 diag::code("etcd-failed"), "", {},
                 "etcd " + etcd_.name + " exited " + std::to_string(supervisor_->restarts()) +
                     " times while starting",

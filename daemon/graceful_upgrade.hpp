@@ -190,9 +190,10 @@ inline std::string signal_upgrade(const std::string& pid_path, pid_t& signalled)
                ": no such process (a pid file "
                "left by a server that did not stop cleanly?)";
     const auto name_of = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
-    if (name_of(running) != name_of(own_executable()))
+    const std::string program = name_of(own_executable());
+    if (name_of(running) != program)
         return "process " + std::to_string(pid) + " named in " + pid_path + " is " + running +
-               ", not " + name_of(own_executable()) + "; nothing was signalled";
+               ", not " + program + "; nothing was signalled";
     if (::kill(static_cast<pid_t>(pid), SIGUSR2) != 0)
         return "failed to send signal to " + std::to_string(pid) + ": " + std::strerror(errno);
     signalled = static_cast<pid_t>(pid);

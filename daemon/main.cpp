@@ -69,9 +69,10 @@ std::chrono::milliseconds millis(const eg::config::duration& d) {
 }
 
 eg::diag::diagnostic cannot_write(const std::string& what, const std::string& why) {
-    return eg::diag::make(eg::diag::code("cannot-write"), "home-dir", {},
+    const std::string home_dir = eg::config::option_path(opt::home_dir.spec);
+    return eg::diag::make(eg::diag::code("cannot-write"), home_dir, {},
                           "cannot create " + what + ": " + why,
-                          "check the path and its permissions, or choose another home-dir");
+                          "check the path and its permissions, or choose another " + home_dir);
 }
 
 // What start-up is waiting for, shared with the admin API's /healthz.
@@ -118,7 +119,9 @@ void create_initial_objects(const eg::config::effective_config& config,
             try {
                 if (etcd.put_if_absent(
                         std::string(eg::server::objects_prefix) + name,
-                        eg::server::with_created_at(spec, eg::server::now_rfc3339()).dump()))
+                        eg::server::with_created_at(
+                            spec, eg::server::rfc3339(std::chrono::system_clock::now()))
+                            .dump()))
                     log.info("objects", "initial object " + name + " created from " + path);
                 else
                     log.info("objects",
@@ -204,7 +207,7 @@ int run_member(const eg::config::effective_config& config,
 
     // Started by an upgrade: the pid file names the old process until this one takes over.
     server::pid_file pid;
-    const std::string pid_path = (home / "easegress.pid").string();
+    const std::string pid_path = (home / eg::server::pid_file_name).string();
     if (handover) {
         log.info("process", "started by a graceful upgrade of process " +
                                 std::to_string(handover->parent) +
@@ -272,10 +275,11 @@ int run_member(const eg::config::effective_config& config,
                 if (!ready) throw std::runtime_error(waiting.get());
                 return member.purge(name) == server::purge_result::purged;
             },
-        .object_specs = [&]() -> std::optional<std::vector<std::string>> {
+        .object_specs = [&]() -> std::optional<std::map<std::string, std::string>> {
             if (!objects_view.synced()) return std::nullopt;
-            std::vector<std::string> specs;
-            for (const auto& [key, entry] : objects_view.snapshot()) specs.push_back(entry.value);
+            std::map<std::string, std::string> specs;
+            for (auto& [key, entry] : objects_view.snapshot())
+                specs.emplace(key.substr(server::objects_prefix.size()), std::move(entry.value));
             return specs;
         },
         .object_statuses = [&]() -> std::optional<std::map<std::string, std::string>> {
@@ -365,8 +369,8 @@ int run_member(const eg::config::effective_config& config,
             api.start();
         } catch (const std::exception& e) {
             throw server::startup_failure(eg::diag::make(
-                eg::diag::code("port-in-use"), "api-addr", config.at(opt::api_addr).source.where,
-                std::string("the admin API ") + e.what(),
+                eg::diag::code("port-in-use"), eg::config::option_path(opt::api_addr.spec),
+                config.at(opt::api_addr).source.where, std::string("the admin API ") + e.what(),
                 "stop what listens there (ss -ltnp shows it), or choose another api-addr"));
         }
         log.info("admin-api", "listening on " + config.get(opt::api_addr));
@@ -421,7 +425,8 @@ int run_member(const eg::config::effective_config& config,
                     waiting.set("waiting for the primaries to publish the cluster name");
                 } else if (stored.kvs.front().value != cluster_name) {
                     throw server::startup_failure(eg::diag::make(
-                        eg::diag::code("cluster-name-mismatch"), "cluster-name",
+                        eg::diag::code("cluster-name-mismatch"),
+                        eg::config::option_path(opt::cluster_name.spec),
                         config.at(opt::cluster_name).source.where,
                         "cluster names mismatch, local(" + cluster_name + ") != existed(" +
                             stored.kvs.front().value + ")",
@@ -480,12 +485,13 @@ int signal_running_server(const eg::config::effective_config& config,
     report(findings);
     const std::filesystem::path home =
         eg::config::resolve_home(config, std::filesystem::current_path());
-    const std::string pid_path = (home / "easegress.pid").string();
+    const std::string pid_path = (home / eg::server::pid_file_name).string();
     pid_t signalled = 0;
     if (const auto problem = eg::server::signal_upgrade(pid_path, signalled); !problem.empty()) {
-        report(eg::diag::make(eg::diag::code("upgrade-signal-failed"), "home-dir",
+        const std::string home_dir = eg::config::option_path(opt::home_dir.spec);
+        report(eg::diag::make(eg::diag::code("upgrade-signal-failed"), home_dir,
                               config.at(opt::home_dir).source.where, problem,
-                              "start the server first, or give the home-dir it runs with"));
+                              "start the server first, or give the " + home_dir + " it runs with"));
         return exit_invalid_config;
     }
     std::printf("graceful upgrade signal sent to process %d\n", static_cast<int>(signalled));
@@ -551,11 +557,12 @@ int main(int argc, char** argv) {
         try {
             eg::server::admin_tls_listener();
         } catch (const std::exception& e) {
-            findings.add(eg::diag::make(eg::diag::code("tls-support-missing"), "tls",
+            const std::string tls = eg::config::option_path(opt::tls.spec);
+            findings.add(eg::diag::make(eg::diag::code("tls-support-missing"), tls,
                                         config.at(opt::tls).source.where, e.what(),
                                         "install easegress-server with its lib/eg/" +
                                             std::string(eg::server::admin_tls_module_name) +
-                                            ", or serve the admin API without tls"));
+                                            ", or serve the admin API without " + tls));
         }
     }
     report(findings);

@@ -4,6 +4,7 @@
 // `lastHeartbeatTime` (RFC 3339) and, for primaries, `etcd{id,startTime,state}`.
 
 #include "daemon/etcd_command.hpp"
+#include "daemon/time_text.hpp"
 
 #include <eg/effective_config.hpp>
 #include <eg/server_options.hpp>
@@ -27,16 +28,6 @@ struct etcd_member_state {
 };
 
 inline constexpr std::string_view redacted_secret = "<redacted>";
-
-// RFC 3339 with seconds, in UTC: 2026-04-01T10:00:05Z.
-inline std::string rfc3339(std::chrono::system_clock::time_point t) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 namespace detail {
 

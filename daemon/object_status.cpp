@@ -2,6 +2,8 @@
 
 #include "daemon/object_store.hpp"
 
+#include <eg/server_options.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -101,10 +103,11 @@ object_status_reporter::object_status_reporter(etcd::client& etcd, std::string m
       statuses_(statuses),
       log_(log) {
     if (batch > etcd_max_txn_ops)
-        log_.warn("objects", "status-update-max-batch-size " + std::to_string(batch) +
-                                 " is above etcd's limit of " + std::to_string(etcd_max_txn_ops) +
-                                 " operations in one transaction; using " +
-                                 std::to_string(etcd_max_txn_ops));
+        log_.warn("objects",
+                  std::string(config::opt::status_update_max_batch_size.spec.yaml_key()) + " " +
+                      std::to_string(batch) + " is above etcd's limit of " +
+                      std::to_string(etcd_max_txn_ops) + " operations in one transaction; using " +
+                      std::to_string(etcd_max_txn_ops));
 }
 
 object_status_reporter::~object_status_reporter() { stop(); }

@@ -1,6 +1,8 @@
 #include "daemon/object_store.hpp"
 
-#include <ctime>
+#include "daemon/time_text.hpp"
+
+#include <chrono>
 
 namespace eg::server {
 
@@ -12,15 +14,6 @@ constexpr int attempts = 20;
 std::string key_of(const std::string& name) { return std::string(objects_prefix) + name; }
 
 }  // namespace
-
-std::string now_rfc3339() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 json with_created_at(const json& spec, const std::string& created_at) {
     json stored = spec;
@@ -92,7 +85,8 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
 // found) is confirmed by a linearizable read first.
 object_write object_store::create(const json& spec) {
     const std::string name = spec.at("name").get<std::string>();
-    const std::string text = with_created_at(spec, now_rfc3339()).dump();
+    const std::string text =
+        with_created_at(spec, rfc3339(std::chrono::system_clock::now())).dump();
     for (int i = 0; i < attempts; ++i) {
         auto state = read(name, i == 0);
         if (state.object && i == 0) state = read(name, false);

@@ -28,8 +28,6 @@ struct object_write {
 // or created_at is empty. Objects are stored with the time they were created, kept by updates
 // (egctl's AGE).
 nlohmann::json with_created_at(const nlohmann::json& spec, const std::string& created_at);
-// The time now as createdAt has it, e.g. 2026-04-01T09:10:00Z.
-std::string now_rfc3339();
 
 class object_store {
 public:

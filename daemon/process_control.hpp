@@ -19,9 +19,13 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace eg::server {
+
+// The pid file's name in the home dir.
+inline constexpr std::string_view pid_file_name = "easegress.pid";
 
 class pid_file {
 public:

@@ -81,7 +81,9 @@ inline member_files files_for(const description::cluster_description& d,
     if (member == d.members.end()) return files;
     const std::string config_dir = d.value(*member, "config-dir").text;
     const std::string binary = d.value(*member, "binary").text;
-    const std::string config_file = unit_word(config_dir + "/" + name + ".yaml");
+    // The command line of the unit: the binary reading this member's file.
+    const std::string run = unit_word(binary) + " --" + std::string(opt::config_file.spec.flag) +
+                            " " + unit_word(config_dir + "/" + name + ".yaml");
     files.unit = generated_header(d.path, name) +
                  "[Unit]\n"
                  "Description=Easegress " +
@@ -95,12 +97,12 @@ inline member_files files_for(const description::cluster_description& d,
                  // READY=1 once the admin API answers; MAINPID= when an upgrade hands over.
                  "Type=notify\n"
                  "ExecStart=" +
-                 unit_word(binary) + " --config-file " + config_file +
+                 run +
                  "\n"
                  // `systemctl reload`: a graceful upgrade to the binary now on disk.
                  "ExecReload=" +
-                 unit_word(binary) + " --config-file " + config_file +
-                 " --signal-upgrade\n"
+                 run + " --" + std::string(opt::signal_upgrade.spec.flag) +
+                 "\n"
                  "Restart=on-failure\n"
                  "RestartSec=5s\n"
                  "TimeoutStopSec=30s\n"

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -185,9 +186,10 @@ TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes
 TEST_CASE("admin routes: objects are validated before anything is written", "[admin-routes]") {
     int writes = 0;
     auto backend = ready_backend();
-    backend.object_specs = []() -> std::optional<std::vector<std::string>> {
-        return std::vector<std::string>{R"({"kind":"Pipeline","name":"p","filters":[]})",
-                                        R"({"kind":"HTTPServer","name":"a","port":80})"};
+    backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
+        return std::map<std::string, std::string>{
+            {"p", R"({"kind":"Pipeline","name":"p","filters":[]})"},
+            {"a", R"({"kind":"HTTPServer","name":"a","port":80})"}};
     };
     backend.write_object = [&](const std::string& method, const std::string&,
                                const nlohmann::json*) {
@@ -527,8 +529,8 @@ TEST_CASE("admin routes: the member list is rendered again only when the statuse
 TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
     nlohmann::json written;
     auto backend = ready_backend();
-    backend.object_specs = []() -> std::optional<std::vector<std::string>> {
-        return std::vector<std::string>{};
+    backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
+        return std::map<std::string, std::string>{};
     };
     backend.write_object = [&](const std::string&, const std::string&, const nlohmann::json* spec) {
         written = *spec;

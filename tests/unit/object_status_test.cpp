@@ -150,9 +150,9 @@ eg::server::admin_backend backend_with_statuses(
     eg::server::admin_backend backend;
     backend.waiting_for = [] { return std::string(); };
     backend.leader_id = [] { return std::string(); };
-    backend.object_specs = []() -> std::optional<std::vector<std::string>> {
-        return std::vector<std::string>{R"({"name":"demo","kind":"Pipeline"})",
-                                        R"({"name":"web","kind":"HTTPServer"})"};
+    backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
+        return std::map<std::string, std::string>{{"demo", R"({"name":"demo","kind":"Pipeline"})"},
+                                                  {"web", R"({"name":"web","kind":"HTTPServer"})"}};
     };
     backend.write_object = [](const std::string&, const std::string&, const nlohmann::json*) {
         return eg::server::object_write{};
