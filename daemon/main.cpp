@@ -229,9 +229,6 @@ int run_member(const eg::config::effective_config& config,
         [&log](const std::string& trouble) { log.debug("objects", trouble); });
     server::object_store objects(etcd);
     server::etcd::prefix_view version_view(etcd, std::string(server::config_version_key));
-    server::etcd::prefix_view statuses_view(
-        etcd, std::string(server::object_statuses_prefix), {},
-        [&log](const std::string& trouble) { log.debug("objects", trouble); });
     std::unique_ptr<server::etcd_member> own_etcd;
     if (primary)
         own_etcd = std::make_unique<server::etcd_member>(
@@ -257,7 +254,7 @@ int run_member(const eg::config::effective_config& config,
     server::object_status_reporter status_reporter(
         etcd, config.get(opt::name),
         static_cast<int>(config.get(opt::status_update_max_batch_size)),
-        [&member] { return member.lease(); }, objects_view, statuses_view, log);
+        [&member] { return member.lease(); }, objects_view, log);
 
     server::admin_routes routes(server::admin_backend{
         .waiting_for = [&] { return ready ? std::string() : waiting.get(); },
@@ -283,11 +280,13 @@ int run_member(const eg::config::effective_config& config,
             return specs;
         },
         .object_statuses = [&]() -> std::optional<std::map<std::string, std::string>> {
-            if (!statuses_view.synced()) return std::nullopt;
+            // Asked for rarely: read from etcd, not watched (every member's statuses change
+            // every 5 s).
+            if (!ready) return std::nullopt;
             std::map<std::string, std::string> statuses;
-            for (auto& [key, entry] : statuses_view.snapshot())
-                statuses.emplace(key.substr(server::object_statuses_prefix.size()),
-                                 std::move(entry.value));
+            for (auto& kv : etcd.get_prefix(server::object_statuses_prefix).kvs)
+                statuses.emplace(kv.key.substr(server::object_statuses_prefix.size()),
+                                 std::move(kv.value));
             return statuses;
         },
         .config_version =
@@ -355,7 +354,6 @@ int run_member(const eg::config::effective_config& config,
             members_view.stop();
             objects_view.stop();
             version_view.stop();
-            statuses_view.stop();
             dump.stop();
             endpoints.stop();
         });
@@ -443,7 +441,6 @@ int run_member(const eg::config::effective_config& config,
         members_view.start();
         objects_view.start();
         version_view.start();
-        statuses_view.start();
         dump.start(objects_view);
         endpoints.start();
         member.start();

@@ -93,14 +93,12 @@ std::vector<etcd::json> status_transactions(const status_round& round, std::uint
 
 object_status_reporter::object_status_reporter(etcd::client& etcd, std::string member, int batch,
                                                std::function<std::uint64_t()> lease,
-                                               const etcd::prefix_view& objects,
-                                               const etcd::prefix_view& statuses, logger& log)
+                                               const etcd::prefix_view& objects, logger& log)
     : etcd_(etcd),
       member_(std::move(member)),
       batch_(std::clamp(batch, 1, etcd_max_txn_ops)),
       lease_(std::move(lease)),
       objects_(objects),
-      statuses_(statuses),
       log_(log) {
     if (batch > etcd_max_txn_ops)
         log_.warn("objects",
@@ -153,16 +151,24 @@ void object_status_reporter::run() {
 
 void object_status_reporter::report_once() {
     const std::uint64_t lease = lease_();
-    if (lease == 0 || !objects_.synced() || !statuses_.synced()) return;
+    if (lease == 0 || !objects_.synced()) return;
+    if (!stored_) {
+        // Once: what this member stored before (an earlier run under the same lease).
+        std::map<std::string, etcd::key_value> stored;
+        for (auto& kv : etcd_.get_prefix(object_statuses_prefix).kvs)
+            if (kv.key.ends_with("/" + member_)) stored.emplace(kv.key, std::move(kv));
+        stored_ = std::move(stored);
+    }
     const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
-    const auto round =
-        plan_status_round(objects_.snapshot(), statuses_.snapshot(), member_, unix_seconds);
+    const auto round = plan_status_round(objects_.snapshot(), *stored_, member_, unix_seconds);
     for (const auto& transaction : status_transactions(round, lease, batch_)) {
         // Puts of whole values and deletes: sending one twice does no harm.
         etcd_.call("/v3/kv/txn", transaction, etcd::client::repeat::safe);
     }
+    stored_->clear();
+    for (const auto& [key, value] : round.puts) stored_->emplace(key, etcd::key_value{key, value});
 }
 
 }  // namespace eg::server

@@ -7,7 +7,9 @@
 //  - the value is {"revision": <mod revision of the spec>, "timestamp": <Unix seconds>};
 //  - every 5 s, aligned to Unix multiples of 5 s (the first round at once), the statuses of
 //    objects that no longer exist are deleted first, then every status is written, in
-//    transactions of at most status-update-max-batch-size operations.
+//    transactions of at most status-update-max-batch-size operations;
+//  - the statuses this member stored are read from etcd once (those of an earlier run), then
+//    known from what it writes; GET /status/objects reads them all from etcd when asked.
 
 #include "daemon/etcd_client.hpp"
 #include "daemon/logger.hpp"
@@ -19,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,7 +59,7 @@ public:
     // lease: the member's lease (0 while it has none yet: the round waits for it).
     object_status_reporter(etcd::client& etcd, std::string member, int batch,
                            std::function<std::uint64_t()> lease, const etcd::prefix_view& objects,
-                           const etcd::prefix_view& statuses, logger& log);
+                           logger& log);
     ~object_status_reporter();
     object_status_reporter(const object_status_reporter&) = delete;
     object_status_reporter& operator=(const object_status_reporter&) = delete;
@@ -73,8 +76,10 @@ private:
     int batch_;
     std::function<std::uint64_t()> lease_;
     const etcd::prefix_view& objects_;
-    const etcd::prefix_view& statuses_;
     logger& log_;
+    // The statuses this member has stored (read from etcd once, then kept as written): other
+    // members' statuses are never watched or read here.
+    std::optional<std::map<std::string, etcd::key_value>> stored_;
 
     std::mutex mutex_;
     std::condition_variable wake_;
