@@ -3,7 +3,7 @@
 #
 #   run_fuzzer.sh replay <fuzzer> <seed-dir> <work-dir>
 #       runs every input of <seed-dir> once; fails on the first that crashes.
-#   run_fuzzer.sh fuzz <fuzzer> <seed-dir> <work-dir> <seconds>
+#   run_fuzzer.sh fuzz <fuzzer> <seed-dir> <work-dir> <seconds> [libFuzzer option...]
 #       fuzzes for <seconds> from <seed-dir> and <work-dir>/corpus (where new inputs are kept);
 #       a crash, leak, timeout or out-of-memory input is written to <work-dir>/ as
 #       crash-*, leak-*, timeout-* or oom-* and fails the run. Prints libFuzzer's final stats.
@@ -39,7 +39,7 @@ replay)
     ;;
 fuzz)
     seconds="${5:?seconds}"
-    exec "$fuzzer" "${common[@]}" -max_total_time="$seconds" -print_final_stats=1 \
+    exec "$fuzzer" "${common[@]}" -max_total_time="$seconds" -print_final_stats=1 "${@:6}" \
         "$work/corpus" "$seeds"
     ;;
 *)
