@@ -10,6 +10,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -204,7 +205,9 @@ json client::call_at(const std::string& endpoint, std::string_view path, const j
             request.setContentLength(static_cast<std::streamsize>(text.size()));
             request.setKeepAlive(true);
             session->sendRequest(request) << text;
-            sent = true;  // the request leaves with the flush in receiveResponse
+            sent = true;
+            session->flushRequest();
+            await_answer(endpoint, *session);
             HTTPResponse response;
             std::istream& in = session->receiveResponse(response);
             std::string answer;
@@ -215,6 +218,7 @@ json client::call_at(const std::string& endpoint, std::string_view path, const j
             auto parsed = json::parse(answer, nullptr, false);
             if (parsed.is_discarded())
                 throw error(endpoint + ": answer is not JSON: " + answer, 500);
+            note_term(endpoint, parsed);
             return parsed;
         } catch (const Poco::Exception& e) {
             // A kept-alive connection the server closed meanwhile: try once on a new one.
@@ -228,6 +232,91 @@ json client::call_at(const std::string& endpoint, std::string_view path, const j
             throw error(endpoint + ": " + e.displayText(), 0, 0, sent);
         }
     }
+}
+
+std::int64_t client::known_term(const std::string& endpoint) const {
+    std::lock_guard lock(mutex_);
+    const auto found = terms_.find(endpoint);
+    return found == terms_.end() ? 0 : found->second;
+}
+
+void client::note_term(const std::string& endpoint, const json& answer) {
+    const auto header = answer.find("header");
+    if (header == answer.end()) return;
+    const std::int64_t term = as_i64(*header, "raft_term");
+    if (term == 0) return;
+    std::lock_guard lock(mutex_);
+    terms_[endpoint] = term;
+}
+
+std::string client::stall_of(const std::string& endpoint, std::int64_t& term) const {
+    const auto probe_timeout = std::min(stall_check_, timeout_);
+    try {
+        auto session = new_session(endpoint, probe_timeout);
+        session->setKeepAlive(false);
+        const std::string text = "{}";
+        HTTPRequest request(HTTPRequest::HTTP_POST, "/v3/maintenance/status",
+                            HTTPRequest::HTTP_1_1);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(text.size()));
+        session->sendRequest(request) << text;
+        HTTPResponse response;
+        std::istream& in = session->receiveResponse(response);
+        std::string answer;
+        Poco::StreamCopier::copyToString(in, answer);
+        if (response.getStatus() != HTTPResponse::HTTP_OK)
+            return "its status probe answered " + std::to_string(response.getStatus());
+        const auto parsed = json::parse(answer, nullptr, false);
+        if (!parsed.is_object()) return "its status probe answered no JSON";
+        if (as_u64(parsed, "leader") == 0) return "it has no leader";
+        const std::int64_t now = as_i64(parsed.value("header", json::object()), "raft_term");
+        if (term != 0 && now != term)
+            return "its leader changed (raft term " + std::to_string(term) + " -> " +
+                   std::to_string(now) + ")";
+        term = now;
+        return {};
+    } catch (const Poco::Exception& e) {
+        return "it does not answer a status probe (" + e.displayText() + ")";
+    } catch (const std::exception& e) {
+        return std::string("its status probe failed (") + e.what() + ")";
+    }
+}
+
+void client::await_answer(const std::string& endpoint, HTTPClientSession& session) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + timeout_;
+    std::int64_t term = known_term(endpoint);
+    auto next_check = start + stall_check_;
+    while (true) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) break;
+        const auto slice = std::min({next_check, deadline}) - now;
+        const auto micros = std::max<std::int64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(slice).count(), 1000);
+        if (session.socket().poll(Poco::Timespan(micros),
+                                  Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+            return;
+        {
+            std::lock_guard lock(mutex_);
+            if (cancelled_) throw error(endpoint + ": cancelled", 0, 0, true);
+        }
+        if (std::chrono::steady_clock::now() >= next_check) {
+            if (const auto why = stall_of(endpoint, term); !why.empty()) {
+                session.reset();
+                throw error(
+                    endpoint + ": no answer after " +
+                        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - start)
+                                           .count()) +
+                        " ms, and " + why,
+                    0, 0, true);
+            }
+            next_check = std::chrono::steady_clock::now() + stall_check_;
+        }
+    }
+    session.reset();
+    throw error(endpoint + ": no answer within " + std::to_string(timeout_.count()) + " ms", 0, 0,
+                true);
 }
 
 json client::call(std::string_view path, const json& body, repeat again) {
@@ -248,6 +337,11 @@ json client::call(std::string_view path, const json& body, repeat again) {
             if (endpoints_ == endpoints) preferred_ = index;
             return answer;
         } catch (const error& e) {
+            // etcd's own "unavailable" answers to a write (request timed out, leader changed)
+            // do not say it was not applied; only "too many requests" is refused before.
+            if (again == repeat::unsafe && e.http_status() == 503 && !e.outcome_unknown() &&
+                std::string_view(e.what()).find("too many requests") == std::string_view::npos)
+                throw error(e.what(), e.http_status(), e.grpc_code(), true);
             if (!e.unavailable() || (again == repeat::unsafe && e.outcome_unknown())) throw;
             failures += std::string(failures.empty() ? "" : "; ") + e.what();
             std::lock_guard lock(mutex_);
@@ -274,6 +368,13 @@ range_result client::get_prefix(std::string_view prefix) {
     if (answer.contains("kvs"))
         for (const auto& kv : answer["kvs"]) out.kvs.push_back(key_value_from(kv));
     return out;
+}
+
+std::optional<key_value> client::get_at(std::string_view key, std::int64_t revision) {
+    const auto answer =
+        call("/v3/kv/range", {{"key", base64(key)}, {"revision", std::to_string(revision)}});
+    if (!answer.contains("kvs") || answer["kvs"].empty()) return std::nullopt;
+    return key_value_from(answer["kvs"].front());
 }
 
 std::int64_t client::put(std::string_view key, std::string_view value, std::uint64_t lease) {

@@ -3,15 +3,23 @@
 //  - keep-alive connections, pooled per endpoint;
 //  - several endpoints: a call that cannot reach one endpoint, or that endpoint answers
 //    "unavailable" (503), is tried on the next; the endpoint that answered is preferred next time;
-//  - every call is bounded by the request timeout (connect, send and receive).
+//  - every call is bounded by the request timeout (connect, send and receive), and a call the
+//    endpoint is not answering is given up sooner: while it waits, the endpoint's status is
+//    probed every stall check; no answer to the probe, no leader, or a new raft term since the
+//    request was sent (the leader it went to is gone, and etcd would hold it for its own
+//    request timeout) ends the wait;
+//  - an "unavailable" answer to a request that is not safe to repeat (etcd's "request timed
+//    out", "leader changed") leaves its outcome unknown, as etcd may still apply it.
 // Keys and values are raw bytes here; the base64 of the gateway stays inside.
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -98,6 +106,9 @@ public:
     void cancel();
     std::vector<std::string> endpoints() const;
     std::chrono::milliseconds timeout() const { return timeout_; }
+    // How long a call waits for its answer before the endpoint's status is probed (and again
+    // between probes).
+    void set_stall_check(std::chrono::milliseconds every) { stall_check_ = every; }
 
     // POST path (e.g. "/v3/kv/range") with body; tries the endpoints in turn. A request that is
     // not safe to apply twice (a transaction, a membership change) is not sent to another
@@ -109,6 +120,8 @@ public:
 
     range_result get(std::string_view key);
     range_result get_prefix(std::string_view prefix);
+    // The key as it was at revision (history; an error once compacted); nullopt: absent then.
+    std::optional<key_value> get_at(std::string_view key, std::int64_t revision);
     std::int64_t put(std::string_view key, std::string_view value, std::uint64_t lease = 0);
     // Creates key only if it does not exist; true when created.
     bool put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease = 0);
@@ -130,11 +143,21 @@ public:
 private:
     std::unique_ptr<Poco::Net::HTTPClientSession> take(const std::string& endpoint, bool& reused);
     void give_back(const std::string& endpoint, std::unique_ptr<Poco::Net::HTTPClientSession> s);
+    // Waits until the session has an answer to read; throws error (outcome unknown) when the
+    // request timeout passes or the endpoint's status says the answer will not come soon.
+    void await_answer(const std::string& endpoint, Poco::Net::HTTPClientSession& session);
+    // Why a request in flight at endpoint is not worth waiting for (empty: it is); `term` is
+    // the raft term the request was sent in (0: unknown, set from this probe).
+    std::string stall_of(const std::string& endpoint, std::int64_t& term) const;
+    std::int64_t known_term(const std::string& endpoint) const;
+    void note_term(const std::string& endpoint, const json& answer);
 
     mutable std::mutex mutex_;
     std::vector<std::string> endpoints_;
     std::size_t preferred_ = 0;
     std::chrono::milliseconds timeout_;
+    std::chrono::milliseconds stall_check_{300};
+    std::map<std::string, std::int64_t> terms_;  // the raft term each endpoint last answered in
     std::vector<std::pair<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
     std::vector<Poco::Net::HTTPClientSession*> active_;
     bool cancelled_ = false;

@@ -3,6 +3,7 @@
 #include "daemon/time_text.hpp"
 
 #include <chrono>
+#include <thread>
 
 namespace eg::server {
 
@@ -80,50 +81,135 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
     return written;
 }
 
+std::optional<object_write> object_store::settle(const std::string& name,
+                                                 const unsure_change& unsure,
+                                                 const stored_state& now, bool& open) {
+    open = now.version_revision == unsure.version_revision;
+    if (open) return std::nullopt;  // nothing changed since: it did not apply (yet)
+    // The first change of the config version after the state the change compared with: the
+    // only transaction that could have been this change.
+    std::int64_t first = now.version_revision;
+    try {
+        if (now.version != unsure.version + 1) {
+            std::int64_t low = unsure.version_revision + 1;
+            std::int64_t high = now.version_revision;
+            while (low < high) {
+                const std::int64_t middle = low + (high - low) / 2;
+                const auto version = etcd_.get_at(config_version_key, middle);
+                if (version && version->mod_revision > unsure.version_revision)
+                    high = middle;
+                else
+                    low = middle + 1;
+            }
+            first = low;
+        }
+        const auto object = etcd_.get_at(key_of(name), first);
+        const bool applied =
+            unsure.spec ? object && object->mod_revision == first && object->value == *unsure.spec
+                        : !object;
+        if (!applied) return std::nullopt;
+    } catch (const etcd::error& e) {
+        if (e.unavailable()) throw;
+        throw etcd::error(
+            std::string("cannot tell whether the change of ") + name + " was applied: " + e.what(),
+            503);
+    }
+    object_write written;
+    written.version = unsure.version + 1;
+    written.revision = first;
+    return written;
+}
+
 // Each change first reads what the local etcd member has (no round trip to the leader): the
 // compare-and-swap catches a stale read, and an answer that depends on the read (exists, not
-// found) is confirmed by a linearizable read first.
+// found, different kinds) is confirmed by a linearizable read first.
+object_write object_store::change(const std::string& name, const planner& decide) {
+    const auto deadline = std::chrono::steady_clock::now() + etcd_.timeout();
+    std::optional<unsure_change> unsure;
+    bool local = true;
+    int attempt = 0;
+    std::string trouble = "etcd did not answer in time";
+    while (true) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            if (unsure)
+                throw etcd::error("the change of " + name +
+                                      " was sent but not answered, and whether it applied "
+                                      "could not be read back in time: " +
+                                      trouble,
+                                  503);
+            throw etcd::error(trouble, 503);
+        }
+        if (attempt >= attempts)
+            return {object_write::refused, 0, "too many concurrent changes; try again"};
+        stored_state state;
+        try {
+            state = read(name, local && !unsure);
+            if (unsure) {
+                bool open = false;
+                if (auto written = settle(name, *unsure, state, open)) return *written;
+                if (!open) unsure.reset();
+            }
+        } catch (const etcd::error& e) {
+            if (!e.unavailable()) throw;
+            trouble = e.what();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
+        const bool confirmed = !local || unsure;
+        local = false;
+        const auto planned = decide(state);
+        if (planned.answer) {
+            if (!confirmed) continue;  // the local member may be behind: read again
+            return *planned.answer;
+        }
+        ++attempt;
+        try {
+            if (const auto written = swap(name, state, planned.spec ? &*planned.spec : nullptr))
+                return *written;
+        } catch (const etcd::error& e) {
+            if (!e.unavailable()) throw;
+            trouble = e.what();
+            // Sent but not answered: settled by the next read. (An unsure change whose state
+            // has not moved was tried again with the same comparison: it stays the one.)
+            if (e.outcome_unknown() && !unsure)
+                unsure = unsure_change{state.version, state.version_revision, planned.spec};
+            if (!e.outcome_unknown()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+}
+
 object_write object_store::create(const json& spec) {
     const std::string name = spec.at("name").get<std::string>();
     const std::string text =
         with_created_at(spec, rfc3339(std::chrono::system_clock::now())).dump();
-    for (int i = 0; i < attempts; ++i) {
-        auto state = read(name, i == 0);
-        if (state.object && i == 0) state = read(name, false);
-        if (state.object) return {object_write::exists, 0, "conflict name: " + name};
-        if (const auto written = swap(name, state, &text)) return *written;
-    }
-    return {object_write::refused, 0, "too many concurrent changes; try again"};
+    return change(name, [&](const stored_state& state) -> plan {
+        if (state.object)
+            return {object_write{object_write::exists, 0, "conflict name: " + name}, {}};
+        return {std::nullopt, text};
+    });
 }
 
 object_write object_store::update(const std::string& name, const json& spec) {
-    for (int i = 0; i < attempts; ++i) {
-        auto state = read(name, i == 0);
-        if (!state.object && i == 0) state = read(name, false);
-        if (!state.object) return {object_write::not_found, 0, "not found"};
+    return change(name, [&](const stored_state& state) -> plan {
+        if (!state.object) return {object_write{object_write::not_found, 0, "not found"}, {}};
         const auto old = json::parse(state.object->value, nullptr, false);
         const std::string old_kind = old.is_object() ? old.value("kind", "") : "";
         const std::string new_kind = spec.value("kind", "");
-        if (old_kind != new_kind) {
-            if (i == 0) continue;  // the kind read may be stale: read again, linearizably
-            return {object_write::refused, 0, "different kinds: " + old_kind + ", " + new_kind};
-        }
+        if (old_kind != new_kind)
+            return {object_write{object_write::refused, 0,
+                                 "different kinds: " + old_kind + ", " + new_kind},
+                    {}};
         // The object keeps the time it was created at.
-        const std::string text =
-            with_created_at(spec, old.is_object() ? old.value("createdAt", "") : "").dump();
-        if (const auto written = swap(name, state, &text)) return *written;
-    }
-    return {object_write::refused, 0, "too many concurrent changes; try again"};
+        return {std::nullopt,
+                with_created_at(spec, old.is_object() ? old.value("createdAt", "") : "").dump()};
+    });
 }
 
 object_write object_store::remove(const std::string& name) {
-    for (int i = 0; i < attempts; ++i) {
-        auto state = read(name, i == 0);
-        if (!state.object && i == 0) state = read(name, false);
-        if (!state.object) return {object_write::not_found, 0, "not found"};
-        if (const auto written = swap(name, state, nullptr)) return *written;
-    }
-    return {object_write::refused, 0, "too many concurrent changes; try again"};
+    return change(name, [&](const stored_state& state) -> plan {
+        if (!state.object) return {object_write{object_write::not_found, 0, "not found"}, {}};
+        return {std::nullopt, std::nullopt};
+    });
 }
 
 }  // namespace eg::server

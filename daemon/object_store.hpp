@@ -2,12 +2,19 @@
 // object store: objects under the upstream key layout, /config/objects/<name> (the spec as
 // JSON), each change bumping /config/version in the same etcd transaction. Writes are
 // compare-and-swap: a concurrent change makes them start over, never overwrite it.
+// A change whose outcome is unknown (its etcd endpoint stopped answering, its leader was lost)
+// is settled before anything else: once /config/version has moved, the first transaction
+// after the one read decides (the object as it was at that revision says whether it was this
+// change); while it has not moved, the change is tried again with the same comparison, so at
+// most one of the two can apply. Nothing is acknowledged that did not apply, nothing applies
+// twice; an outcome still unknown at the request timeout is an error (503), never a success.
 
 #include "daemon/etcd_client.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +57,26 @@ private:
     // nullopt when something moved meanwhile.
     std::optional<object_write> swap(const std::string& name, const stored_state& state,
                                      const std::string* spec);
+
+    // What a change does from a state: an answer without writing (exists, not found, refused),
+    // or the spec to store (nullopt: delete the object).
+    struct plan {
+        std::optional<object_write> answer;
+        std::optional<std::string> spec;
+    };
+    using planner = std::function<plan(const stored_state&)>;
+    // A change whose transaction was sent but not answered: the state it compared with.
+    struct unsure_change {
+        std::int64_t version = 0;
+        std::int64_t version_revision = 0;
+        std::optional<std::string> spec;
+    };
+    object_write change(const std::string& name, const planner& decide);
+    // Whether the unsure change applied, given the state now (read linearizably): the write
+    // when it did, nullopt when it did not or cannot any more (`open` false) or may still
+    // (`open` true: nothing has changed since).
+    std::optional<object_write> settle(const std::string& name, const unsure_change& unsure,
+                                       const stored_state& now, bool& open);
 
     etcd::client& etcd_;
 };
