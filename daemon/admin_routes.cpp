@@ -147,7 +147,9 @@ std::string member_list_json(const std::vector<std::string>& statuses, const std
         if (status.contains("options") && status["options"].is_object())
             name = status["options"].value("Name", "");
         if (!leader.empty() && status.contains("etcd") && status["etcd"].is_object() &&
-            status["etcd"].contains("id"))
+            status["etcd"].contains("id") &&
+            (status["etcd"].value("state", "") == "Leader" ||
+             status["etcd"].value("state", "") == "Follower"))
             status["etcd"]["state"] = status["etcd"]["id"] == leader ? "Leader" : "Follower";
         members.emplace_back(std::move(name), std::move(status));
     }
@@ -278,6 +280,9 @@ api_response admin_routes::route(const std::string& method, const std::string& t
             if (r.path == "/healthz") {
                 const std::string waiting = backend_.waiting_for();
                 if (!waiting.empty()) return error_response(503, waiting);
+                if (backend_.health_problem)
+                    if (const std::string problem = backend_.health_problem(); !problem.empty())
+                        return error_response(503, problem);
                 return {200, "", ""};
             }
             if (r.path == "/about") return about();

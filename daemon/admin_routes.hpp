@@ -37,6 +37,9 @@ struct api_response {
 struct admin_backend {
     // Empty when the member is ready; otherwise what start-up is waiting for.
     std::function<std::string()> waiting_for;
+    // Optional: empty while the member can serve; otherwise why not (its etcd is restarting or
+    // does not answer). /healthz answers 503 with it.
+    std::function<std::string()> health_problem;
     // The stored member statuses (JSON documents), or nullopt while they are not known yet.
     std::function<std::optional<std::vector<std::string>>()> member_statuses;
     // The cluster's current etcd leader id (hex), empty when unknown.
@@ -63,8 +66,9 @@ struct admin_backend {
 
 api_response error_response(int status, const std::string& message);
 
-// Member statuses as served: sorted by name, and a primary's `etcd.state` set from the
-// cluster's current leader when it is known (a stopped leader's last word is not "Leader").
+// Member statuses as served: sorted by name, and a primary's `etcd.state` Leader or Follower set
+// from the cluster's current leader when it is known (a stopped leader's last word is not
+// "Leader"); another state (Offline: its etcd does not answer) is served as published.
 std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader);
 
 class admin_routes {

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -304,5 +305,18 @@ std::chrono::system_clock::time_point etcd_member::started_at() const {
 }
 
 bool etcd_member::removed() const { return supervisor_ && supervisor_->removed(); }
+
+std::string etcd_member::down_reason() const {
+    if (!supervisor_) return {};
+    const auto outage = supervisor_->down();
+    if (!outage) return {};
+    if (outage->next_start == std::chrono::steady_clock::time_point{})
+        return "etcd " + outage->how + "; it is not restarted";
+    const auto left = std::max(outage->next_start - std::chrono::steady_clock::now(),
+                               std::chrono::steady_clock::duration::zero());
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", std::chrono::duration<double>(left).count());
+    return "etcd is restarting after it " + outage->how + "; next start in " + seconds + " s";
+}
 
 }  // namespace eg::server

@@ -50,6 +50,9 @@ public:
     const etcd_configuration& configuration() const { return etcd_; }
     std::chrono::system_clock::time_point started_at() const;
     bool removed() const;
+    // Why this primary's etcd is not running now ("etcd is restarting after it was killed by
+    // signal 9; next start in 0.4 s"); empty while it runs.
+    std::string down_reason() const;
 
 private:
     std::string waiting_text();

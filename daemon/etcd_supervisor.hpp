@@ -3,7 +3,8 @@
 //  - etcd is started from a thread that lives as long as the supervisor, with an empty signal
 //    mask, default signal dispositions, an explicit environment and its own process group, and
 //    PR_SET_PDEATHSIG so that it dies with the daemon even when the daemon is SIGKILLed;
-//  - a crashed etcd is restarted with capped exponential backoff;
+//  - a crashed etcd is restarted with capped exponential backoff; meanwhile down() says how it
+//    ended and when it starts again;
 //  - stop() sends SIGTERM to the process group, then SIGKILL after a grace period.
 
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -79,6 +81,17 @@ public:
     bool removed() const {
         std::lock_guard lock(mutex_);
         return removed_;
+    }
+
+    // While etcd is down after it exited: how it ended ("was killed by signal 9") and when it
+    // is started again (the epoch: not restarted). nullopt while it runs, and once stopped.
+    struct outage {
+        std::string how;
+        std::chrono::steady_clock::time_point next_start{};
+    };
+    std::optional<outage> down() const {
+        std::lock_guard lock(mutex_);
+        return outage_;
     }
 
     // SIGTERM to etcd's process group, SIGKILL after the grace period; waits for the thread.
@@ -179,9 +192,12 @@ private:
                 std::lock_guard lock(mutex_);
                 if (child <= 0) {
                     spawn_failed_ = first;
+                    outage_ = outage{std::string("could not be started: ") + std::strerror(errno),
+                                     std::chrono::steady_clock::now() + backoff};
                 } else {
                     pid_ = child;
                     started_at_ = std::chrono::system_clock::now();
+                    outage_.reset();
                 }
             }
             changed_.notify_all();
@@ -201,6 +217,7 @@ private:
                     {
                         std::lock_guard lock(mutex_);
                         removed_ = true;
+                        outage_ = outage{"exited by itself (removed from the cluster)", {}};
                     }
                     event(
                         "etcd exited by itself with status 0 (removed from the cluster?); not "
@@ -209,12 +226,19 @@ private:
                 }
                 if (std::chrono::steady_clock::now() - started > std::chrono::seconds(30))
                     backoff = launch_.first_backoff;  // it ran well for a while
+                {
+                    std::lock_guard lock(mutex_);
+                    outage_ = outage{describe(status), std::chrono::steady_clock::now() + backoff};
+                }
                 event("etcd " + describe(status) + "; restarting in " +
                       std::to_string(backoff.count()) + "ms");
             }
             first = false;
             std::unique_lock lock(mutex_);
-            if (changed_.wait_for(lock, backoff, [this] { return stopping_; })) return;
+            if (changed_.wait_for(lock, backoff, [this] { return stopping_; })) {
+                outage_.reset();
+                return;
+            }
             backoff = std::min(backoff * 2, launch_.max_backoff);
             restarts_.fetch_add(1);
         }
@@ -261,6 +285,7 @@ private:
     pid_t pid_ = 0;
     std::chrono::system_clock::time_point started_at_{};
     bool removed_ = false;
+    std::optional<outage> outage_;
     bool stopping_ = false;
     bool spawn_failed_ = false;
     std::atomic<int> restarts_{0};

@@ -258,6 +258,14 @@ int run_member(const eg::config::effective_config& config,
 
     server::admin_routes routes(server::admin_backend{
         .waiting_for = [&] { return ready ? std::string() : waiting.get(); },
+        .health_problem =
+            [&] {
+                // The supervisor knows first when this primary's etcd is down; the probes
+                // see an etcd that runs but does not answer, or every endpoint unreachable.
+                if (own_etcd)
+                    if (std::string down = own_etcd->down_reason(); !down.empty()) return down;
+                return member.etcd_problem();
+            },
         .member_statuses = [&]() -> std::optional<std::vector<std::string>> {
             if (!members_view.synced()) return std::nullopt;
             std::vector<std::string> statuses;

@@ -21,11 +21,7 @@ void membership::start() {
         if (heartbeat_.joinable()) return;
         stopping_ = false;
     }
-    try {
-        probe_once();  // so that the first status of a primary carries its etcd state
-    } catch (const std::exception& e) {
-        log_.debug("membership", std::string("leader probe: ") + e.what());
-    }
+    probe_once();  // so that the first status of a primary carries its etcd state
     std::lock_guard lock(mutex_);
     probe_ = std::thread([this] { probe_loop(); });
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
@@ -58,6 +54,11 @@ bool membership::wait(std::chrono::milliseconds pause, bool& publish_now) {
     publish_now = publish_now_;
     publish_now_ = false;
     return !stopping_;
+}
+
+std::string membership::etcd_problem() const {
+    std::lock_guard lock(mutex_);
+    return etcd_problem_;
 }
 
 std::uint64_t membership::lease() const {
@@ -136,22 +137,57 @@ void membership::heartbeat_loop() {
     }
 }
 
+void membership::probe_failed(const std::string& why) {
+    const bool primary = !settings_.own_etcd.empty();
+    bool changed = false;
+    {
+        std::lock_guard lock(mutex_);
+        const std::string problem = "etcd not reachable: " + why;
+        if (etcd_problem_.empty()) log_.warn("membership", problem);
+        etcd_problem_ = problem;
+        leader_ = 0;
+        if (primary && (!etcd_state_ || etcd_state_->state != etcd_offline_state)) {
+            auto state = etcd_state_.value_or(etcd_member_state{});
+            state.state = etcd_offline_state;
+            etcd_state_ = state;
+            changed = true;
+            publish_now_ = true;
+        }
+    }
+    if (changed) wake_.notify_all();
+}
+
 void membership::probe_once() {
     const bool primary = !settings_.own_etcd.empty();
     std::uint64_t leader = 0;
     std::optional<etcd_member_state> state;
-    if (primary) {
-        const auto status = etcd_.status_of(settings_.own_etcd);
-        leader = status.leader;
-        const bool leading = status.leader != 0 && status.leader == status.member_id;
-        state = etcd_member_state{etcd::hex_id(status.member_id), rfc3339(etcd_started_()),
-                                  leading ? "Leader" : "Follower"};
-    } else {
-        leader = etcd::as_u64(etcd_.call("/v3/maintenance/status", etcd::json::object()), "leader");
+    try {
+        if (primary) {
+            const auto status = etcd_.status_of(settings_.own_etcd);
+            leader = status.leader;
+            const bool leading = status.leader != 0 && status.leader == status.member_id;
+            state = etcd_member_state{etcd::hex_id(status.member_id), rfc3339(etcd_started_()),
+                                      leading ? "Leader" : "Follower"};
+        } else {
+            leader =
+                etcd::as_u64(etcd_.call("/v3/maintenance/status", etcd::json::object()), "leader");
+        }
+    } catch (const std::exception& e) {
+        probe_failed(e.what());
+        return;
     }
     bool changed = false;
     {
         std::lock_guard lock(mutex_);
+        const std::string problem =
+            leader == 0 ? "etcd has no leader: no quorum of primaries is reachable" : "";
+        if (problem != etcd_problem_) {
+            if (problem.empty())
+                log_.info("membership", "etcd answers again");
+            else
+                log_.warn("membership", problem);
+        }
+        etcd_problem_ = problem;
         leader_ = leader;
         if (primary &&
             (!etcd_state_ || etcd_state_->state != state->state || etcd_state_->id != state->id ||
@@ -174,11 +210,7 @@ void membership::probe_loop() {
             std::unique_lock lock(mutex_);
             if (wake_.wait_for(lock, interval, [this] { return stopping_; })) return;
         }
-        try {
-            probe_once();
-        } catch (const std::exception& e) {
-            log_.debug("membership", std::string("leader probe: ") + e.what());
-        }
+        probe_once();
     }
 }
 

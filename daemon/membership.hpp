@@ -3,7 +3,10 @@
 //  - holds a lease (its id in /leases/<name>, reused after a restart while it lives);
 //  - writes the member status to /status/members/<name> under that lease every heartbeat;
 //  - for a primary, reads Leader/Follower from its own etcd every probe interval and
-//    republishes at once when it changes;
+//    republishes at once when it changes; while its etcd does not answer, the state published
+//    (through the other primaries' etcd) is Offline;
+//  - knows whether the etcd it relies on answers (a primary: its own; a secondary: any
+//    endpoint), for /healthz;
 //  - knows the cluster's current leader (any member), for the admin API;
 //  - purges a member: its etcd membership (a primary) and its lease, hence its keys.
 
@@ -24,6 +27,8 @@ namespace eg::server {
 inline constexpr std::string_view members_prefix = "/status/members/";
 inline constexpr std::string_view leases_prefix = "/leases/";
 inline constexpr std::string_view cluster_name_key = "/eg/cluster/name";
+// etcd.state of a primary whose etcd does not answer (egctl's word for a member that is gone).
+inline constexpr std::string_view etcd_offline_state = "Offline";
 
 struct membership_settings {
     std::string name;
@@ -60,6 +65,9 @@ public:
     std::string leader_id() const;
     // The lease this member's keys live under; 0 until the first heartbeat has one.
     std::uint64_t lease() const;
+    // Why the etcd this member relies on is not usable ("etcd not reachable: …", "etcd has no
+    // leader"), as the last probe found; empty when it is.
+    std::string etcd_problem() const;
 
     purge_result purge(const std::string& name);
 
@@ -67,6 +75,8 @@ private:
     void heartbeat_loop();
     void probe_loop();
     void probe_once();
+    // The probe failed: the etcd relied on does not answer.
+    void probe_failed(const std::string& why);
     void publish();
     void ensure_lease();
     bool wait(std::chrono::milliseconds pause, bool& publish_now);
@@ -85,6 +95,7 @@ private:
     std::uint64_t lease_ = 0;
     std::optional<etcd_member_state> etcd_state_;
     std::uint64_t leader_ = 0;
+    std::string etcd_problem_;
     std::thread heartbeat_;
     std::thread probe_;
 };
