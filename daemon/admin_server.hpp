@@ -1,27 +1,21 @@
 #pragma once
 // admin server: carries the admin routes over HTTP or HTTPS (optionally requiring client
-// certificates) on api-addr (Poco's HTTPServer), with optional HTTP basic authentication.
-// Poco serves one connection per thread, so the pool is sized for many keep-alive clients at
-// once. Each request gets one access-log line unless access logging is disabled.
+// certificates) on api-addr, with optional HTTP basic authentication. The transport is
+// http_server: one event-loop thread for every connection and a bounded pool of workers for the
+// routes, so idle, slow or hostile clients cannot starve it (see http_server.hpp for every bound
+// and what a client sees there). Every error is {"code":N,"message":"..."}. Each answer gets one
+// access-log line unless access logging is disabled.
 
 #include "daemon/admin_routes.hpp"
+#include "daemon/http_server.hpp"
 #include "daemon/logger.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-class ServerSocket;
-}  // namespace Net
-}  // namespace Poco
 
 namespace eg::server {
 
@@ -33,7 +27,7 @@ struct admin_tls {
 
 struct admin_server_settings {
     std::string address;           // host:port
-    int max_threads = 128;         // concurrent connections served
+    int max_threads = 16;          // route handlers running at once (worker threads)
     logger* access_log = nullptr;  // nullptr: no access log
     std::optional<admin_tls> tls;  // set: HTTPS only
     // User name to password; not empty: every request needs HTTP basic authentication.
@@ -42,13 +36,16 @@ struct admin_server_settings {
     // A listening socket inherited from the process this one upgrades (address is then only
     // informative); -1: bind address.
     int inherited_listener = -1;
-};
-
-// Requests the server is serving, shared with its handlers.
-struct admin_traffic {
-    std::atomic<int> in_flight{0};
-    std::atomic<bool> closing{false};  // every answer closes its connection
-    std::atomic<std::chrono::steady_clock::rep> last_request_end{0};
+    // Bounds of the transport (what a client sees at each: http_server.hpp).
+    std::size_t max_head_bytes = 16 * 1024;            // request line + headers: 431
+    std::size_t max_target_bytes = 8 * 1024;           // request target: 414
+    std::size_t max_header_count = 100;                // 431
+    std::chrono::milliseconds header_timeout{10'000};  // total, from the first byte: 408
+    std::chrono::milliseconds body_timeout{30'000};    // total, after the headers: 408
+    std::chrono::milliseconds idle_timeout{5'000};     // no request under way: closed
+    std::chrono::milliseconds send_timeout{30'000};    // answer not taken: closed
+    std::size_t max_connections = 4096;                // beyond: 503 and closed
+    std::size_t max_queued = 1024;  // complete requests waiting for a worker; beyond: 503
 };
 
 class admin_server {
@@ -73,14 +70,16 @@ public:
     // Waits until no request is being served or waits to be, at most `timeout`.
     void drain(std::chrono::milliseconds timeout);
 
+    // Connections open now, and the limit in force (for tests and measurements).
+    std::size_t connections() const;
+    std::size_t connection_limit() const;
+
 private:
+    http_response answer(const http_request& request) const;
+
     admin_server_settings settings_;
     const admin_routes& routes_;
-    std::unique_ptr<admin_traffic> traffic_ = std::make_unique<admin_traffic>();
-    std::unique_ptr<Poco::Net::ServerSocket> socket_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
-    int port_ = 0;
+    std::unique_ptr<http_server> server_;
 };
 
 }  // namespace eg::server
