@@ -205,6 +205,7 @@ void http_server::stop(std::chrono::milliseconds drain_for) {
     {
         std::lock_guard lock(mutex_);
         stopping_workers_ = true;
+        jobs_.clear();  // nobody is left to answer
     }
     work_ready_.notify_all();
     for (auto& worker : workers_)
