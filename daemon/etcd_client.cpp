@@ -180,12 +180,26 @@ void client::cancel() {
     }
 }
 
-json client::call_at(const std::string& endpoint, std::string_view path, const json& body) {
+json client::call_at(const std::string& endpoint, std::string_view path, const json& body,
+                     std::optional<time_point> deadline) {
     const std::string text = body.dump();
+    const auto give_up =
+        std::min(std::chrono::steady_clock::now() + timeout_, deadline.value_or(time_point::max()));
     for (int attempt = 0;; ++attempt) {
         bool reused = false;
         bool sent = false;
         auto session = take(endpoint, reused);
+        {
+            const auto left =
+                std::max<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           give_up - std::chrono::steady_clock::now())
+                                           .count(),
+                                       1000);
+            const Poco::Timespan whole(left);
+            const Poco::Timespan connect(
+                std::min<std::int64_t>(left, std::int64_t{connect_timeout_.count()} * 1000));
+            session->setTimeout(connect, whole, whole);
+        }
         struct in_flight {
             client& self;
             HTTPClientSession* session;
@@ -207,7 +221,7 @@ json client::call_at(const std::string& endpoint, std::string_view path, const j
             session->sendRequest(request) << text;
             sent = true;
             session->flushRequest();
-            await_answer(endpoint, *session);
+            await_answer(endpoint, *session, give_up);
             HTTPResponse response;
             std::istream& in = session->receiveResponse(response);
             std::string answer;
@@ -282,9 +296,9 @@ std::string client::stall_of(const std::string& endpoint, std::int64_t& term) co
     }
 }
 
-void client::await_answer(const std::string& endpoint, HTTPClientSession& session) {
+void client::await_answer(const std::string& endpoint, HTTPClientSession& session,
+                          time_point deadline) {
     const auto start = std::chrono::steady_clock::now();
-    const auto deadline = start + timeout_;
     std::int64_t term = known_term(endpoint);
     auto next_check = start + stall_check_;
     while (true) {
@@ -315,11 +329,16 @@ void client::await_answer(const std::string& endpoint, HTTPClientSession& sessio
         }
     }
     session.reset();
-    throw error(endpoint + ": no answer within " + std::to_string(timeout_.count()) + " ms", 0, 0,
-                true);
+    throw error(endpoint + ": no answer within " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count()) +
+                    " ms",
+                0, 0, true);
 }
 
-json client::call(std::string_view path, const json& body, repeat again) {
+json client::call(std::string_view path, const json& body, repeat again,
+                  std::optional<time_point> deadline) {
     std::vector<std::string> endpoints;
     std::size_t start = 0;
     {
@@ -331,8 +350,12 @@ json client::call(std::string_view path, const json& body, repeat again) {
     std::string failures;
     for (std::size_t i = 0; i < endpoints.size(); ++i) {
         const std::size_t index = (start + i) % endpoints.size();
+        if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+            failures += std::string(failures.empty() ? "" : "; ") + "out of time";
+            break;
+        }
         try {
-            auto answer = call_at(endpoints[index], path, body);
+            auto answer = call_at(endpoints[index], path, body, deadline);
             std::lock_guard lock(mutex_);
             if (endpoints_ == endpoints) preferred_ = index;
             return answer;
@@ -370,9 +393,11 @@ range_result client::get_prefix(std::string_view prefix) {
     return out;
 }
 
-std::optional<key_value> client::get_at(std::string_view key, std::int64_t revision) {
+std::optional<key_value> client::get_at(std::string_view key, std::int64_t revision,
+                                        std::optional<time_point> deadline) {
     const auto answer =
-        call("/v3/kv/range", {{"key", base64(key)}, {"revision", std::to_string(revision)}});
+        call("/v3/kv/range", {{"key", base64(key)}, {"revision", std::to_string(revision)}},
+             repeat::safe, deadline);
     if (!answer.contains("kvs") || answer["kvs"].empty()) return std::nullopt;
     return key_value_from(answer["kvs"].front());
 }
@@ -396,7 +421,9 @@ bool client::put_if_absent(std::string_view key, std::string_view value, std::ui
     return answer.value("succeeded", false);
 }
 
-json client::txn(const json& body) { return call("/v3/kv/txn", body, repeat::unsafe); }
+json client::txn(const json& body, std::optional<time_point> deadline) {
+    return call("/v3/kv/txn", body, repeat::unsafe, deadline);
+}
 
 std::int64_t client::erase(std::string_view key) {
     const auto answer = call("/v3/kv/deleterange", {{"key", base64(key)}});

@@ -114,20 +114,26 @@ public:
     // not safe to apply twice (a transaction, a membership change) is not sent to another
     // endpoint once it may have been applied: the error says the outcome is unknown.
     enum class repeat { safe, unsafe };
-    json call(std::string_view path, const json& body, repeat again = repeat::safe);
+    // deadline: when the caller gives up (a request of its own that has a time budget): no
+    // endpoint is tried after it, and none is waited for beyond it.
+    using time_point = std::chrono::steady_clock::time_point;
+    json call(std::string_view path, const json& body, repeat again = repeat::safe,
+              std::optional<time_point> deadline = std::nullopt);
     // The same against one endpoint only.
-    json call_at(const std::string& endpoint, std::string_view path, const json& body);
+    json call_at(const std::string& endpoint, std::string_view path, const json& body,
+                 std::optional<time_point> deadline = std::nullopt);
 
     range_result get(std::string_view key);
     range_result get_prefix(std::string_view prefix);
     // The key as it was at revision (history; an error once compacted); nullopt: absent then.
-    std::optional<key_value> get_at(std::string_view key, std::int64_t revision);
+    std::optional<key_value> get_at(std::string_view key, std::int64_t revision,
+                                    std::optional<time_point> deadline = std::nullopt);
     std::int64_t put(std::string_view key, std::string_view value, std::uint64_t lease = 0);
     // Creates key only if it does not exist; true when created.
     bool put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease = 0);
     std::int64_t erase(std::string_view key);
     // A transaction (the gateway's body: compare, success, failure); never repeated once sent.
-    json txn(const json& body);
+    json txn(const json& body, std::optional<time_point> deadline = std::nullopt);
 
     std::uint64_t grant_lease(std::int64_t ttl_seconds);
     // The lease's remaining TTL in seconds, 0 when it no longer exists.
@@ -145,7 +151,8 @@ private:
     void give_back(const std::string& endpoint, std::unique_ptr<Poco::Net::HTTPClientSession> s);
     // Waits until the session has an answer to read; throws error (outcome unknown) when the
     // request timeout passes or the endpoint's status says the answer will not come soon.
-    void await_answer(const std::string& endpoint, Poco::Net::HTTPClientSession& session);
+    void await_answer(const std::string& endpoint, Poco::Net::HTTPClientSession& session,
+                      time_point deadline);
     // Why a request in flight at endpoint is not worth waiting for (empty: it is); `term` is
     // the raft term the request was sent in (0: unknown, set from this probe).
     std::string stall_of(const std::string& endpoint, std::int64_t& term) const;
@@ -157,6 +164,9 @@ private:
     std::size_t preferred_ = 0;
     std::chrono::milliseconds timeout_;
     std::chrono::milliseconds stall_check_{300};
+    // A TCP connection takes far less on any network etcd runs on: an address that does not
+    // answer (a partition drops its packets) is left after this.
+    std::chrono::milliseconds connect_timeout_{1000};
     std::map<std::string, std::int64_t> terms_;  // the raft term each endpoint last answered in
     std::vector<std::pair<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
     std::vector<Poco::Net::HTTPClientSession*> active_;

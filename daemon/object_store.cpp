@@ -22,14 +22,15 @@ json with_created_at(const json& spec, const std::string& created_at) {
     return stored;
 }
 
-object_store::stored_state object_store::read(const std::string& name, bool local) {
+object_store::stored_state object_store::read(const std::string& name, bool local,
+                                              time_point deadline) {
     // Both keys in one round trip: a transaction of two reads.
     auto read_of = [local](const std::string& key) {
         return json{{"request_range", {{"key", etcd::base64(key)}, {"serializable", local}}}};
     };
     const json body = {{"success", json::array({read_of(key_of(name)),
                                                 read_of(std::string(config_version_key))})}};
-    const auto answer = etcd_.call("/v3/kv/txn", body, etcd::client::repeat::safe);
+    const auto answer = etcd_.call("/v3/kv/txn", body, etcd::client::repeat::safe, deadline);
     const auto responses = answer.value("responses", json::array());
     auto first_kv = [&](std::size_t i) -> std::optional<etcd::key_value> {
         if (i >= responses.size()) return std::nullopt;
@@ -52,7 +53,7 @@ object_store::stored_state object_store::read(const std::string& name, bool loca
 }
 
 std::optional<object_write> object_store::swap(const std::string& name, const stored_state& state,
-                                               const std::string* spec) {
+                                               const std::string* spec, time_point deadline) {
     const std::int64_t expected = state.object ? state.object->mod_revision : 0;
     const std::string next = std::to_string(state.version + 1);
     const std::string key = key_of(name);
@@ -73,7 +74,7 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
                                  {{"request_put",
                                    {{"key", etcd::base64(std::string(config_version_key))},
                                     {"value", etcd::base64(next)}}}}})}};
-    const auto answer = etcd_.txn(body);
+    const auto answer = etcd_.txn(body, deadline);
     if (!answer.value("succeeded", false)) return std::nullopt;
     object_write written;
     written.version = state.version + 1;
@@ -83,7 +84,8 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
 
 std::optional<object_write> object_store::settle(const std::string& name,
                                                  const unsure_change& unsure,
-                                                 const stored_state& now, bool& open) {
+                                                 const stored_state& now, bool& open,
+                                                 time_point deadline) {
     open = now.version_revision == unsure.version_revision;
     if (open) return std::nullopt;  // nothing changed since: it did not apply (yet)
     // The first change of the config version after the state the change compared with: the
@@ -95,7 +97,7 @@ std::optional<object_write> object_store::settle(const std::string& name,
             std::int64_t high = now.version_revision;
             while (low < high) {
                 const std::int64_t middle = low + (high - low) / 2;
-                const auto version = etcd_.get_at(config_version_key, middle);
+                const auto version = etcd_.get_at(config_version_key, middle, deadline);
                 if (version && version->mod_revision > unsure.version_revision)
                     high = middle;
                 else
@@ -103,7 +105,7 @@ std::optional<object_write> object_store::settle(const std::string& name,
             }
             first = low;
         }
-        const auto object = etcd_.get_at(key_of(name), first);
+        const auto object = etcd_.get_at(key_of(name), first, deadline);
         const bool applied =
             unsure.spec ? object && object->mod_revision == first && object->value == *unsure.spec
                         : !object;
@@ -143,10 +145,10 @@ object_write object_store::change(const std::string& name, const planner& decide
             return {object_write::refused, 0, "too many concurrent changes; try again"};
         stored_state state;
         try {
-            state = read(name, local && !unsure);
+            state = read(name, local && !unsure, deadline);
             if (unsure) {
                 bool open = false;
-                if (auto written = settle(name, *unsure, state, open)) return *written;
+                if (auto written = settle(name, *unsure, state, open, deadline)) return *written;
                 if (!open) unsure.reset();
             }
         } catch (const etcd::error& e) {
@@ -164,7 +166,8 @@ object_write object_store::change(const std::string& name, const planner& decide
         }
         ++attempt;
         try {
-            if (const auto written = swap(name, state, planned.spec ? &*planned.spec : nullptr))
+            if (const auto written =
+                    swap(name, state, planned.spec ? &*planned.spec : nullptr, deadline))
                 return *written;
         } catch (const etcd::error& e) {
             if (!e.unavailable()) throw;

@@ -52,11 +52,12 @@ private:
         std::int64_t version = 0;           // the config version
         std::int64_t version_revision = 0;  // its mod revision (0: absent)
     };
-    stored_state read(const std::string& name, bool local);
+    using time_point = etcd::client::time_point;
+    stored_state read(const std::string& name, bool local, time_point deadline);
     // One compare-and-swap attempt of a change of `name` (spec null: delete) from `state`;
     // nullopt when something moved meanwhile.
     std::optional<object_write> swap(const std::string& name, const stored_state& state,
-                                     const std::string* spec);
+                                     const std::string* spec, time_point deadline);
 
     // What a change does from a state: an answer without writing (exists, not found, refused),
     // or the spec to store (nullopt: delete the object).
@@ -76,7 +77,7 @@ private:
     // when it did, nullopt when it did not or cannot any more (`open` false) or may still
     // (`open` true: nothing has changed since).
     std::optional<object_write> settle(const std::string& name, const unsure_change& unsure,
-                                       const stored_state& now, bool& open);
+                                       const stored_state& now, bool& open, time_point deadline);
 
     etcd::client& etcd_;
 };
