@@ -9,7 +9,7 @@
 #       crash-*, leak-*, timeout-* or oom-* and fails the run. Prints libFuzzer's final stats.
 #
 # Environment: EG_FUZZ_RSS_LIMIT_MB (default 2048) and EG_FUZZ_INPUT_TIMEOUT (seconds, default
-# 10) are the bounds above which one input is a finding.
+# 25) are the bounds above which one input is a finding.
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
@@ -18,7 +18,7 @@ if [[ $# -lt 4 ]]; then
 fi
 mode="$1" fuzzer="$2" seeds="$3" work="$4"
 rss_limit="${EG_FUZZ_RSS_LIMIT_MB:-2048}"
-input_timeout="${EG_FUZZ_INPUT_TIMEOUT:-10}"
+input_timeout="${EG_FUZZ_INPUT_TIMEOUT:-25}"
 mkdir -p "$work/corpus"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
