@@ -219,6 +219,9 @@ int run_member(const eg::config::effective_config& config,
 
     waiting_state waiting;
     std::atomic<bool> ready{false};
+    // During a graceful upgrade this process stops its etcd for the new process to start: not a
+    // fault of this member (the new process takes over only once its etcd is healthy).
+    std::atomic<bool> etcd_handed_over{false};
     server::etcd::client etcd({}, millis(config.get(opt::cluster_request_timeout)));
     server::etcd::prefix_view members_view(
         etcd, std::string(server::members_prefix), {},
@@ -262,6 +265,7 @@ int run_member(const eg::config::effective_config& config,
             [&] {
                 // The supervisor knows first when this primary's etcd is down; the probes
                 // see an etcd that runs but does not answer, or every endpoint unreachable.
+                if (own_etcd && etcd_handed_over) return std::string();
                 if (own_etcd)
                     if (std::string down = own_etcd->down_reason(); !down.empty()) return down;
                 return member.etcd_problem();
@@ -334,11 +338,14 @@ int run_member(const eg::config::effective_config& config,
          .listener_fd = [&] { return api.listener_fd(); },
          .before_start =
              [&] {
-                 if (own_etcd) own_etcd->stop();
+                 if (!own_etcd) return;
+                 etcd_handed_over = true;
+                 own_etcd->stop();
              },
          .after_failure =
              [&] {
                  if (!own_etcd) return;
+                 etcd_handed_over = false;
                  try {
                      own_etcd->start();
                      if (own_etcd->wait_healthy(stopping)) log.info("etcd", "etcd is back");
