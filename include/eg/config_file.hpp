@@ -5,6 +5,7 @@
 
 #include <eg/diagnostic_catalogue.hpp>
 #include <eg/effective_config.hpp>
+#include <eg/input_limits.hpp>
 #include <eg/option_value.hpp>
 #include <eg/server_options.hpp>
 #include <eg/suggest.hpp>
@@ -12,9 +13,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +31,9 @@ struct file_value {
 using file_values = std::vector<file_value>;
 
 namespace detail {
+
+// Unknown keys of one file that get a "did you mean".
+inline constexpr std::size_t max_suggestions = 1000;
 
 class config_file_reader {
 public:
@@ -58,13 +61,15 @@ private:
         out_.add(diag::make(code, std::move(path), place(at), std::move(message), std::move(hint)));
     }
 
-    static std::vector<std::string> keys_in(std::string_view section) {
-        std::vector<std::string> keys;
-        if (section.empty()) keys.emplace_back("cluster");
+    // The keys a section declares, for "did you mean"; listed once per section and reader.
+    const std::vector<std::string>& keys_in(std::string_view section) {
+        auto [at, inserted] = known_keys_.try_emplace(std::string(section));
+        if (!inserted) return at->second;
+        if (section.empty()) at->second.emplace_back("cluster");
         for (const auto* spec : all_options)
             if (spec->in_file() && spec->yaml_section() == section && !spec->removed)
-                keys.emplace_back(spec->yaml_key());
-        return keys;
+                at->second.emplace_back(spec->yaml_key());
+        return at->second;
     }
 
     static const option_spec* find(std::string_view section, std::string_view key) {
@@ -138,10 +143,17 @@ private:
                 return;
             }
         }
+        // "Did you mean" for the first unknown keys only: a file with thousands of them is not a
+        // few typos, and the edit distances would cost more than the rest of the reading.
+        std::string hint;
+        if (suggestions_left_ > 0) {
+            --suggestions_left_;
+            hint = diag::did_you_mean(name, keys_in(section));
+        }
         report(diag::code("unknown-key"), path, key,
                "unknown key '" + name + "'" +
                    (section.empty() ? "" : " under '" + std::string(section) + ":'"),
-               diag::did_you_mean(name, keys_in(section)));
+               std::move(hint));
     }
 
     void read_option(const option_spec& spec, const YAML::Node& key, const YAML::Node& value) {
@@ -306,6 +318,8 @@ private:
     std::string path_;
     diag::diagnostics& out_;
     file_values values_;
+    std::map<std::string, std::vector<std::string>, std::less<>> known_keys_;
+    std::size_t suggestions_left_ = max_suggestions;
 };
 
 }  // namespace detail
@@ -324,14 +338,30 @@ inline file_values read_config_text(const std::string& text, const std::string& 
     return root ? read_config_node(*root, display_path, out) : file_values{};
 }
 
-// Reads the whole file; nullopt (with EG100) when it cannot be read.
+// A configuration file or cluster description: a regular file of at most
+// limits::max_config_file_bytes, or why it cannot be read (EG100 names the reason).
+inline limits::file_text read_config_source(const std::string& path) {
+    return limits::read_input_file(path, limits::max_config_file_bytes);
+}
+
+// The text of a configuration file, nullopt when read_config_source cannot read it.
 inline std::optional<std::string> read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return std::move(text).str();
+    return read_config_source(path).text;
+}
+
+// EG100 for a file that cannot be read, with read_input_file's reason: `what` names the file
+// ("the configuration file"), or is empty.
+inline diag::diagnostic unreadable_file(const std::string& path, const std::string& what,
+                                        const limits::file_text& file,
+                                        std::string option_path = {}) {
+    const bool missing = file.kind == limits::file_problem::cannot_open;
+    return diag::make(
+        diag::code("file-unreadable"), std::move(option_path), diag::file_location{path, 0, 0},
+        "cannot read " + (what.empty() ? "" : what + " ") + "\"" + path + "\": " + file.problem,
+        missing
+            ? "check that the file exists and is readable"
+            : "give a regular file of at most " + std::to_string(limits::max_config_file_bytes) +
+                  " bytes (not a directory, device or FIFO)");
 }
 
 }  // namespace eg::config

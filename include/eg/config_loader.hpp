@@ -11,7 +11,6 @@
 #include <eg/suggest.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -24,13 +23,13 @@ namespace eg::config {
 
 using environment = std::map<std::string, std::string>;
 
-// Reads a file's text; nullopt when it cannot be read. Injected so loading stays testable.
-using file_reader = std::function<std::optional<std::string>(const std::string& path)>;
+// Reads a file's text, or says why it cannot. Injected so loading stays testable (a reader
+// returning std::optional<std::string> converts: nullopt is a missing file).
+using file_reader = std::function<limits::file_text(const std::string& path)>;
 
-inline std::optional<std::string> read_file_from_disk(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return std::nullopt;
-    return read_text_file(path);
+// A regular file of at most limits::max_config_file_bytes; never blocks on a FIFO.
+inline limits::file_text read_file_from_disk(const std::string& path) {
+    return read_config_source(path);
 }
 
 struct load_result {
@@ -339,13 +338,10 @@ inline load_result load_config(const std::vector<std::string>& args, const envir
             if (s.spec == &opt::config_file.spec) path = s.text;
     if (!path.empty()) {
         result.config.set_config_file(path);
-        if (auto text = read(path)) {
-            apply_file_values(read_config_text(*text, path, out), result.config);
+        if (const auto file = read(path); file.text) {
+            apply_file_values(read_config_text(*file.text, path, out), result.config);
         } else {
-            out.add(diag::make(diag::code("file-unreadable"), "config-file",
-                               diag::file_location{path, 0, 0},
-                               "cannot read the configuration file \"" + path + "\"",
-                               "check that the file exists and is readable"));
+            out.add(unreadable_file(path, "the configuration file", file, "config-file"));
         }
     }
     apply_settings(env_settings, result.config, out);

@@ -22,7 +22,9 @@ struct code_info {
 
 inline constexpr code_info catalogue[] = {
     // EG1xx: reading sources
-    {"EG100", "file-unreadable", severity::error, "A configuration file cannot be read."},
+    {"EG100", "file-unreadable", severity::error,
+     "A configuration file or cluster description cannot be read: missing, not readable, not a "
+     "regular file (a directory, FIFO or device) or larger than 4 MiB (4,194,304 bytes)."},
     {"EG101", "yaml-syntax", severity::error, "A configuration file is not valid YAML."},
     {"EG102", "unknown-key", severity::error, "A key that no option declares."},
     {"EG103", "wrong-level", severity::error,
@@ -65,6 +67,9 @@ inline constexpr code_info catalogue[] = {
     {"EG121", "missing-field", severity::error,
      "A cluster description lacks a required field (`cluster-name`, `members`, or a member's "
      "`name`, `role` or `host`)."},
+    {"EG122", "beyond-limits", severity::error,
+     "A configuration file or cluster description nested deeper than 64 levels of mappings and "
+     "lists, or with more than 1,000,000 nodes once its aliases are expanded."},
 
     // EG2xx: one member's configuration
     {"EG200", "invalid-name", severity::error,

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace eg::limits {
 
@@ -33,12 +34,35 @@ inline constexpr std::size_t max_document_nodes = 200'000;
 inline constexpr std::size_t max_config_file_bytes = 4 * 1024 * 1024;
 // Largest object file (initial-object-config-files, egctl apply -f) and egctl rc file.
 inline constexpr std::size_t max_object_file_bytes = 64 * 1024 * 1024;
+// Most nodes in a config file or cluster description (aliases counted each time they are
+// used). Higher than max_document_nodes: a file within max_config_file_bytes may hold a
+// mapping of a few hundred thousand entries (labels), which is read in linear time.
+inline constexpr std::size_t max_config_document_nodes = 1'000'000;
+
+// Why a file cannot be read.
+enum class file_problem { none, cannot_open, cannot_read, directory, not_regular_file, too_large };
 
 // The text of a file, or why it cannot be read: not a regular file, larger than max_bytes, or
 // an error from the system.
 struct file_text {
     std::optional<std::string> text;
     std::string problem;  // set when text is not
+    file_problem kind = file_problem::none;
+    int error_number = 0;  // errno for cannot_open and cannot_read
+
+    file_text() = default;
+    // A text from elsewhere (an in-memory reader): nullopt is a file that does not exist.
+    file_text(std::string read) : text(std::move(read)) {}
+    file_text(std::optional<std::string> read) : text(std::move(read)) {
+        if (!text) refuse(file_problem::cannot_open, ENOENT);
+    }
+
+    void refuse(file_problem why, int error = 0, std::string text_of_why = {}) {
+        text.reset();
+        kind = why;
+        error_number = error;
+        problem = error != 0 ? std::strerror(error) : std::move(text_of_why);
+    }
 };
 
 inline file_text read_input_file(const std::string& path, std::size_t max_bytes) {
@@ -46,19 +70,21 @@ inline file_text read_input_file(const std::string& path, std::size_t max_bytes)
     // O_NONBLOCK: opening a FIFO without a writer does not wait; regular files ignore it.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        result.problem = std::strerror(errno);
+        result.refuse(file_problem::cannot_open, errno);
         return result;
     }
     struct ::stat info {};
     if (::fstat(fd, &info) != 0) {
-        result.problem = std::strerror(errno);
+        result.refuse(file_problem::cannot_read, errno);
     } else if (S_ISDIR(info.st_mode)) {
-        result.problem = "is a directory, not a file";
+        result.refuse(file_problem::directory, 0, "is a directory, not a file");
     } else if (!S_ISREG(info.st_mode)) {
-        result.problem = "is not a regular file (a device, FIFO or socket)";
+        result.refuse(file_problem::not_regular_file, 0,
+                      "is not a regular file (a device, FIFO or socket)");
     } else if (static_cast<std::size_t>(info.st_size) > max_bytes) {
-        result.problem = "is " + std::to_string(info.st_size) + " bytes, more than the " +
-                         std::to_string(max_bytes) + " bytes allowed";
+        result.refuse(file_problem::too_large, 0,
+                      "is " + std::to_string(info.st_size) + " bytes, more than the " +
+                          std::to_string(max_bytes) + " bytes allowed");
     } else {
         std::string text;
         text.reserve(static_cast<std::size_t>(info.st_size));
@@ -67,7 +93,7 @@ inline file_text read_input_file(const std::string& path, std::size_t max_bytes)
             const ssize_t got = ::read(fd, buffer, sizeof buffer);
             if (got < 0 && errno == EINTR) continue;
             if (got < 0) {
-                result.problem = std::strerror(errno);
+                result.refuse(file_problem::cannot_read, errno);
                 break;
             }
             if (got == 0) {
@@ -76,7 +102,8 @@ inline file_text read_input_file(const std::string& path, std::size_t max_bytes)
             }
             text.append(buffer, static_cast<std::size_t>(got));
             if (text.size() > max_bytes) {  // grew while being read
-                result.problem = "is more than the " + std::to_string(max_bytes) + " bytes allowed";
+                result.refuse(file_problem::too_large, 0,
+                              "is more than the " + std::to_string(max_bytes) + " bytes allowed");
                 break;
             }
         }
@@ -127,6 +154,7 @@ public:
         ++depth_;
         if (depth_ > max_depth_) {
             problem_ = "nested deeper than " + std::to_string(max_depth_) + " levels";
+            too_deep_ = true;
             return false;
         }
         return count();
@@ -143,6 +171,8 @@ public:
         return true;
     }
     bool spent() const { return !problem_.empty(); }
+    // Whether the depth bound was passed (otherwise, when spent, the node count).
+    bool too_deep() const { return too_deep_; }
     const std::string& problem() const { return problem_; }
     int depth() const { return depth_; }
 
@@ -152,6 +182,7 @@ private:
     std::size_t nodes_left_;
     std::size_t max_nodes_;
     std::string problem_;
+    bool too_deep_ = false;
 };
 
 }  // namespace eg::limits

@@ -40,6 +40,12 @@ inline std::string closest(std::string_view word, const std::vector<std::string>
     std::string best;
     std::size_t best_distance = limit + 1;
     for (const auto& candidate : candidates) {
+        // The distance is at least the difference in length: skip without computing it (a
+        // long unknown word costs nothing against short candidates).
+        const std::size_t length_gap = word.size() > candidate.size()
+                                           ? word.size() - candidate.size()
+                                           : candidate.size() - word.size();
+        if (length_gap >= best_distance) continue;
         const std::size_t d = edit_distance(word, candidate);
         if (d < best_distance) {
             best_distance = d;

@@ -3,6 +3,8 @@
 // EASEGRESS_* file say what the YAML file says (checked through the real easegress-server), and
 // print shows what easegress-server --print-config shows.
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -275,17 +277,31 @@ TEST_CASE("eg-config generate: a description with errors writes nothing", "[eg-c
     }
 }
 
-TEST_CASE("eg-config generate: an unreadable description exits 2", "[eg-config][generate]") {
+TEST_CASE(
+    "eg-config generate: an unreadable description (missing, a directory, a FIFO or a "
+    "device) exits 2 at once",
+    "[eg-config][generate]") {
     temp_dir dir;
     fs::create_directory(dir.path() / "a-directory");
-    for (const std::string input : {"missing.yaml", "a-directory"}) {
+    REQUIRE(::mkfifo((dir.path() / "a-fifo").c_str(), 0600) == 0);
+    const std::string not_regular =
+        "\n  hint: give a regular file of at most 4194304 bytes (not a directory, device or "
+        "FIFO)\n";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"missing.yaml",
+         ": No such file or directory [EG100]\n  hint: check that the file exists and is "
+         "readable\n"},
+        {"a-directory", ": is a directory, not a file [EG100]" + not_regular},
+        {"a-fifo", ": is not a regular file (a device, FIFO or socket) [EG100]" + not_regular},
+        {"/dev/zero", ": is not a regular file (a device, FIFO or socket) [EG100]" + not_regular}};
+    for (const auto& [input, reason] : cases) {
         INFO(input);
         const auto r = run_generate(input, "OUT", dir.path().string());
         show(r);
         CHECK(r.exit_code == 2);
         CHECK(r.out.empty());
-        CHECK(r.err == input + ": error: cannot read the cluster description \"" + input +
-                           "\" [EG100]\n  hint: check that the file exists and is readable\n");
+        CHECK(r.err ==
+              input + ": error: cannot read the cluster description \"" + input + "\"" + reason);
         CHECK_FALSE(fs::exists(dir.path() / "OUT"));
     }
 }
@@ -511,7 +527,8 @@ TEST_CASE("eg-config print: a missing file exits 2", "[eg-config][print]") {
     show(r);
     CHECK(r.exit_code == 2);
     CHECK(r.err ==
-          "missing.yaml: error: cannot read the configuration file \"missing.yaml\" [EG100]\n"
+          "missing.yaml: error: cannot read the configuration file \"missing.yaml\": No such "
+          "file or directory [EG100]\n"
           "  hint: check that the file exists and is readable\n");
 }
 

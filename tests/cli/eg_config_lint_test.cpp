@@ -3,6 +3,8 @@
 // issue's acceptance scenario, and the SARIF output checked against the official SARIF 2.1.0
 // schema with ajv (tests/schema/validate-sarif.js).
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -314,7 +316,8 @@ TEST_CASE("eg-config lint: a missing file exits 2 and the other files are still 
     show(r);
     CHECK(r.exit_code == 2);
     CHECK(r.out ==
-          "missing.yaml: error: cannot read \"missing.yaml\" [EG100]\n"
+          "missing.yaml: error: cannot read \"missing.yaml\": No such file or directory "
+          "[EG100]\n"
           "  hint: check that the file exists and is readable\n"
           "typo.yaml:2:1: error: unknown key 'cluster-rol' [EG102]\n"
           "  hint: did you mean 'cluster-role'?\n");
@@ -443,14 +446,15 @@ TEST_CASE("eg-config lint: --format json prints the fixed JSON shape and nothing
         {"file", "one.yaml"},
         {"line", 3},
         {"column", 5}};
-    const json expected_missing = {{"code", "EG100"},
-                                   {"severity", "error"},
-                                   {"path", nullptr},
-                                   {"message", "cannot read \"missing.yaml\""},
-                                   {"hint", "check that the file exists and is readable"},
-                                   {"file", "missing.yaml"},
-                                   {"line", nullptr},
-                                   {"column", nullptr}};
+    const json expected_missing = {
+        {"code", "EG100"},
+        {"severity", "error"},
+        {"path", nullptr},
+        {"message", "cannot read \"missing.yaml\": No such file or directory"},
+        {"hint", "check that the file exists and is readable"},
+        {"file", "missing.yaml"},
+        {"line", nullptr},
+        {"column", nullptr}};
     CHECK(parsed["diagnostics"] ==
           json::array({expected_missing, expected_warning, expected_entry}));
 }
@@ -579,4 +583,43 @@ TEST_CASE("eg-config lint: a directory without YAML files is a usage error", "[e
     const auto r = eg::test::run_eg_config({"lint", "empty"}, {}, dir.path().string());
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no *.yaml or *.yml files") != std::string::npos);
+}
+
+TEST_CASE("eg-config lint: a FIFO, a device or an oversized file is EG100 with the reason, at once",
+          "[eg-config][lint]") {
+    temp_dir dir;
+    REQUIRE(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600) == 0);
+    dir.write("big.yaml", std::string(4 * 1024 * 1024 + 1, '#'));
+    const auto r = lint({"fifo.yaml", "/dev/zero", "big.yaml"}, dir.path().string());
+    show(r);
+    CHECK(r.exit_code == 2);
+    const std::string hint =
+        "  hint: give a regular file of at most 4194304 bytes (not a directory, device or FIFO)\n";
+    CHECK(r.out ==
+          "fifo.yaml: error: cannot read \"fifo.yaml\": is not a regular file (a device, FIFO or "
+          "socket) [EG100]\n" +
+              hint +
+              "/dev/zero: error: cannot read \"/dev/zero\": is not a regular file (a device, "
+              "FIFO or socket) [EG100]\n" +
+              hint +
+              "big.yaml: error: cannot read \"big.yaml\": is 4194305 bytes, more than the "
+              "4194304 bytes allowed [EG100]\n" +
+              hint);
+}
+
+TEST_CASE("eg-config lint: aliases expanding beyond the node bound are EG122, not gigabytes",
+          "[eg-config][lint]") {
+    temp_dir dir;
+    std::string bomb = "name: a\nx-a: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (char name = 'b'; name <= 'i'; ++name) {
+        bomb += std::string("x-") + name + ": &" + name + " [";
+        for (int i = 0; i < 9; ++i) bomb += std::string(i ? ", " : "") + "*" + char(name - 1);
+        bomb += "]\n";
+    }
+    dir.write("bomb.yaml", bomb);
+    const auto r = lint({"bomb.yaml"}, dir.path().string());
+    show(r);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("error: the YAML has more than 1000000 nodes once its aliases are expanded "
+                     "[EG122]\n") != std::string::npos);
 }

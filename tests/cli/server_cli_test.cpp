@@ -4,6 +4,8 @@
 #include <eg/option_spec.hpp>
 #include <eg/server_options.hpp>
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <filesystem>
@@ -407,4 +409,26 @@ TEST_CASE("server: diagnostics are not coloured when stderr is a pipe", "[cli][d
     CHECK(count_of(result.err, " warning: ") == 1);
     CHECK(count_of(result.err, " note: ") == 1);
     CHECK(result.err.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE(
+    "server --check-config and --print-config: a FIFO, /dev/zero or a directory as the "
+    "configuration file is EG100 with the reason, at once",
+    "[cli][limits]") {
+    eg::test::temp_dir dir;
+    REQUIRE(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600) == 0);
+    std::filesystem::create_directory(dir.path() / "conf");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"fifo.yaml", "is not a regular file (a device, FIFO or socket)"},
+        {"/dev/zero", "is not a regular file (a device, FIFO or socket)"},
+        {"conf", "is a directory, not a file"}};
+    for (const auto& [file, reason] : cases)
+        for (const std::string mode : {"--check-config", "--print-config"}) {
+            INFO(file << " " << mode);
+            const auto result = run_server({mode, "--config-file", file}, {}, dir.path().string());
+            CHECK(result.exit_code == 1);
+            CHECK(result.out.empty());
+            CHECK(result.err.find(file + ": error: cannot read the configuration file \"" + file +
+                                  "\": " + reason + " [EG100]\n") != std::string::npos);
+        }
 }

@@ -1,5 +1,7 @@
 #include "tools/egctl/rc_file.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -196,4 +198,48 @@ TEST_CASE("egctl rc file: loaded from $HOME/.egctlrc when there is one", "[egctl
 TEST_CASE("egctl rc file: a missing file is worded as Go words it", "[egctl]") {
     CHECK(eg::ctl::read_file_text("/nonexistent/ca.crt").error() ==
           "open /nonexistent/ca.crt: no such file or directory");
+}
+
+TEST_CASE("egctl rc file: a FIFO, a device or an oversized file is refused without reading it",
+          "[egctl]") {
+    eg::test::temp_dir dir;
+    const auto fifo = (dir.path() / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(eg::ctl::read_file_text(fifo).error() ==
+          "read " + fifo + ": is not a regular file (a device, FIFO or socket)");
+    CHECK(eg::ctl::read_file_text("/dev/zero").error() ==
+          "read /dev/zero: is not a regular file (a device, FIFO or socket)");
+    const auto big = dir.write("big", std::string(11, 'x')).string();
+    CHECK(eg::ctl::read_file_text(big, 10).error() ==
+          "read " + big + ": is 11 bytes, more than the 10 bytes allowed");
+    REQUIRE(eg::ctl::read_file_text(big, 11));
+
+    // ~/.egctlrc as a FIFO: an error, not a wait.
+    std::filesystem::create_directory(dir.path() / "home");
+    const auto home = (dir.path() / "home").string();
+    REQUIRE(::mkfifo((home + "/.egctlrc").c_str(), 0600) == 0);
+    CHECK(load_current_config(home.c_str()).error() ==
+          "read " + home + "/.egctlrc: is not a regular file (a device, FIFO or socket)");
+}
+
+TEST_CASE("egctl rc file: nesting and aliases beyond the limits are errors", "[egctl]") {
+    std::string deep = "kind: Config\nclusters:\n";
+    for (int level = 1; level <= 70; ++level)
+        deep += std::string(static_cast<std::size_t>(2 * level), ' ') + "k:\n";
+    CHECK(parse_rc_file(deep, "/h/.egctlrc").error() ==
+          "unmarshal config file /h/.egctlrc failed: line 66: the document is nested deeper than "
+          "64 levels");
+    CHECK(parse_rc_file("clusters: " + std::string(5000, '['), "/h/.egctlrc").error() ==
+          "unmarshal config file /h/.egctlrc failed: line 1: the document is nested deeper than "
+          "64 levels");
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (char name = 'b'; name <= 'i'; ++name) {
+        bomb += std::string(1, name) + ": &" + name + " [";
+        for (int i = 0; i < 9; ++i) bomb += std::string(i ? ", " : "") + "*" + char(name - 1);
+        bomb += "]\n";
+    }
+    const auto refused = parse_rc_file(bomb, "/h/.egctlrc");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().find("has more than 200000 nodes once its aliases are expanded") !=
+          std::string::npos);
 }

@@ -171,3 +171,66 @@ TEST_CASE("egctl -f: a document without kind, or not a mapping, fails the whole 
           "not found");
     CHECK(read_object_specs("kind: A\n---x\n").error() == "invalid Yaml document separator: x");
 }
+
+namespace {
+
+// Nine anchors, each a list of nine uses of the one before: 9^9 scalars once expanded.
+std::string alias_bomb() {
+    std::string text = "kind: HTTPServer\na: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (char name = 'b'; name <= 'i'; ++name) {
+        text += std::string(1, name) + ": &" + name + " [";
+        for (int i = 0; i < 9; ++i) text += std::string(i ? ", " : "") + "*" + char(name - 1);
+        text += "]\n";
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("egctl -f: nesting beyond 64 levels is refused, in YAML and in JSON", "[egctl]") {
+    std::string yaml = "kind: A\nspec:\n";
+    for (int level = 1; level <= 70; ++level)
+        yaml += std::string(static_cast<std::size_t>(2 * level), ' ') + "k:\n";
+    CHECK(conversion_error(yaml) ==
+          "error converting YAML to JSON: yaml: line 66: the document is nested deeper than 64 "
+          "levels");
+    // JSON is counted before it is parsed, with the byte where it passes the bound.
+    CHECK(conversion_error("{\"kind\": " + std::string(70, '[') + std::string(70, ']') + "}") ==
+          "error converting YAML to JSON: the document is nested deeper than 64 levels (at byte "
+          "72)");
+    // Deeper than the YAML parser goes (flow style, not JSON at its start).
+    CHECK(conversion_error("kind: " + std::string(5000, '[')) ==
+          "error converting YAML to JSON: yaml: line 1: the document is nested deeper than 64 "
+          "levels");
+    // An alias inside its own anchor would be endless.
+    CHECK(conversion_error("kind: A\na: &a [x, *a]\n") ==
+          "error converting YAML to JSON: yaml: line 2: the document is nested deeper than 64 "
+          "levels");
+    CHECK(as_json(std::string(64, '[') + std::string(64, ']')) ==
+          std::string(64, '[') + std::string(64, ']'));
+}
+
+TEST_CASE("egctl -f: aliases expanding beyond the node bound are refused", "[egctl]") {
+    const auto specs = read_object_specs(alias_bomb());
+    REQUIRE_FALSE(specs);
+    CHECK(specs.error().find("error converting YAML to JSON: yaml: line ") != std::string::npos);
+    CHECK(specs.error().find(": the document has more than 200000 nodes once its aliases are "
+                             "expanded") != std::string::npos);
+}
+
+// 90,000 keys and their values stay within the 200,000 nodes a document may have.
+TEST_CASE("egctl -f: a mapping of 90,000 keys converts whole, in the file's order", "[egctl]") {
+    std::string yaml = "kind: A\nname: a\nlabels:\n";
+    for (int i = 0; i < 90000; ++i) yaml += "  k" + std::to_string(90000 - i) + ": v\n";
+    yaml += "<<: {labels: no, extra: 1}\n";
+    const auto json_value = yaml_to_json(yaml);
+    REQUIRE(json_value);
+    const auto& labels = (*json_value)["labels"];
+    REQUIRE(labels.size() == 90000);
+    CHECK(labels.begin().key() == "k90000");
+    CHECK((--labels.end()).key() == "k1");
+    CHECK(json_value->dump().substr(json_value->dump().size() - 11) == ",\"extra\":1}");
+    // A key given twice among them is still found, with the line of the first.
+    CHECK(conversion_error(yaml + "labels: {}\n") ==
+          "yaml: line 90005: mapping key \"labels\" already defined at line 3");
+}

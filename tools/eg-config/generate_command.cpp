@@ -84,15 +84,13 @@ int generate_command(const arguments& args) {
         return usage_error("generate: usage is eg-config generate CLUSTER.yaml -o DIR");
 
     diag::diagnostics findings;
-    const auto text = config::read_text_file(input);
-    if (!text || fs::is_directory(input)) {
-        findings.add(diag::make(diag::code("file-unreadable"), "", diag::file_location{input, 0, 0},
-                                "cannot read the cluster description \"" + input + "\"",
-                                "check that the file exists and is readable"));
+    const auto source = config::read_config_source(input);
+    if (!source.text) {
+        findings.add(config::unreadable_file(input, "the cluster description", source));
         report(findings);
         return exit_usage;
     }
-    const auto described = description::read_description(*text, input, findings);
+    const auto described = description::read_description(*source.text, input, findings);
     std::vector<topology::member_view> members;
     if (described) {
         members = description::members_of(*described);

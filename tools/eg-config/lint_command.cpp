@@ -84,12 +84,10 @@ int lint_command(const arguments& args) {
             std::error_code ec;
             const auto identity = fs::weakly_canonical(file, ec);
             if (!seen.insert(ec ? fs::path(file) : identity).second) continue;
-            if (auto text = config::read_text_file(file); text && !fs::is_directory(file))
-                files.push_back({file, std::move(*text)});
+            if (auto source = config::read_config_source(file); source.text)
+                files.push_back({file, std::move(*source.text)});
             else
-                unreadable.add(diag::make(
-                    diag::code("file-unreadable"), "", diag::file_location{file, 0, 0},
-                    "cannot read \"" + file + "\"", "check that the file exists and is readable"));
+                unreadable.add(config::unreadable_file(file, "", source));
         }
     }
     if (files.empty() && unreadable.empty())

@@ -13,13 +13,14 @@
 #include "tools/egctl/object_commands.hpp"
 #include "tools/egctl/rc_file.hpp"
 
+#include <eg/input_limits.hpp>
+
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,10 +72,18 @@ int help_command(const std::vector<std::string>& topics) {
     return 0;
 }
 
-// The text of -f's file, or of stdin for "-".
+// The text of -f's file, or of stdin for "-"; at most eg::limits::max_object_file_bytes.
 outcome<std::string> read_spec_file(const std::string& file) {
     if (file != "-") return read_file_text(file);
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    constexpr std::size_t limit = eg::limits::max_object_file_bytes;
+    std::string text;
+    char buffer[65536];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > limit)
+            return outcome<std::string>::failure("read /dev/stdin: more than the " +
+                                                 std::to_string(limit) + " bytes allowed");
+    }
     if (std::cin.bad()) return outcome<std::string>::failure("read /dev/stdin: input/output error");
     return text;
 }

@@ -5,15 +5,15 @@
 
 #include "tools/egctl/outcome.hpp"
 
+#include <eg/input_limits.hpp>
+#include <eg/yaml_limits.hpp>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +124,12 @@ inline outcome<std::string> base64_decode(std::string_view src) {
     }
 }
 
+// "line 3: the document is nested deeper than 64 levels", for a document beyond the limits.
+inline std::string limit_error(const limits::yaml_limit_problem& problem) {
+    return "line " + std::to_string(problem.mark.line + 1) + ": the document " +
+           (problem.too_deep ? "is " : "") + problem.message;
+}
+
 inline std::string where(const YAML::Node& node) {
     const auto mark = node.Mark();
     if (mark.line < 0) return {};
@@ -197,9 +203,13 @@ inline outcome<rc_config> parse_rc_file(const std::string& text, const std::stri
     YAML::Node root;
     try {
         root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+        return failed(rc_detail::limit_error(limits::deep_recursion_problem(e)));
     } catch (const YAML::Exception& e) {
         return failed(e.what());
     }
+    if (const auto problem = limits::check_yaml_document(root))
+        return failed(rc_detail::limit_error(*problem));
     rc_config config;
     if (!root || root.IsNull()) return config;
     if (!root.IsMap()) return failed(rc_detail::where(root) + "the file must be a mapping");
@@ -289,14 +299,23 @@ inline std::string open_error(const std::string& path, int error_number) {
     return "open " + path + ": " + reason;
 }
 
-// The whole content of a file, or Go's wording of why it cannot be read.
-inline outcome<std::string> read_file_text(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        return outcome<std::string>::failure("read " + path + ": is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return outcome<std::string>::failure(open_error(path, errno));
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+// Go's wording of why a file cannot be read: "open PATH: no such file or directory", "read
+// PATH: is a directory", "read PATH: is not a regular file (a device, FIFO or socket)".
+inline std::string file_error(const std::string& path, const limits::file_text& file) {
+    if (file.kind == limits::file_problem::cannot_open) return open_error(path, file.error_number);
+    if (file.kind == limits::file_problem::directory) return "read " + path + ": is a directory";
+    std::string reason = file.problem;
+    if (!reason.empty() && reason[0] >= 'A' && reason[0] <= 'Z') reason[0] += 'a' - 'A';
+    return "read " + path + ": " + reason;
+}
+
+// The whole content of a regular file of at most `max_bytes`, or Go's wording of why it cannot
+// be read. A FIFO or device is refused without waiting on it.
+inline outcome<std::string> read_file_text(const std::string& path,
+                                           std::size_t max_bytes = limits::max_object_file_bytes) {
+    auto file = limits::read_input_file(path, max_bytes);
+    if (!file.text) return outcome<std::string>::failure(file_error(path, file));
+    return std::move(*file.text);
 }
 
 // $HOME/.egctlrc, or "$HOME is not defined".

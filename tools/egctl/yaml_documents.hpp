@@ -10,6 +10,9 @@
 
 #include "tools/egctl/outcome.hpp"
 
+#include <eg/input_limits.hpp>
+#include <eg/yaml_limits.hpp>
+
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +26,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -163,17 +168,38 @@ inline bool is_merge_key(const YAML::Node& key) {
 
 inline nlohmann::ordered_json convert(const YAML::Node& node);
 
+// The fields of a JSON object being built, each key once: a key is appended without the
+// linear search nlohmann's ordered_map makes on every insertion.
+class object_builder {
+public:
+    void add(const std::string& key, nlohmann::ordered_json value) {
+        if (!present_.insert(key).second) return;
+        auto& fields = object_.get_ref<nlohmann::ordered_json::object_t&>();
+        static_cast<nlohmann::ordered_json::object_t::Container&>(fields).emplace_back(
+            key, std::move(value));
+    }
+    bool has(const std::string& key) const { return present_.count(key) != 0; }
+    nlohmann::ordered_json take() { return std::move(object_); }
+
+private:
+    nlohmann::ordered_json object_ = nlohmann::ordered_json::object();
+    std::unordered_set<std::string> present_;
+};
+
+// Keys written in a mapping (not merged), with the line of each.
+using explicit_key_lines = std::unordered_map<std::string, std::string>;
+
 // The entries a merge key brings: those of a mapping, or of each mapping of a sequence (an
 // earlier mapping wins over a later one).
-inline void merge_into(nlohmann::ordered_json& out, const YAML::Node& value,
-                       const std::set<std::string>& explicit_keys) {
+inline void merge_into(object_builder& out, const YAML::Node& value,
+                       const explicit_key_lines& explicit_keys) {
     const auto merge_map = [&](const YAML::Node& map) {
         if (!map.IsMap())
             throw conversion_error{"yaml: line " + line_of(map) +
                                    ": map merge requires map or sequence of maps as the value"};
-        const auto merged = convert(map);
-        for (const auto& [key, item] : merged.items())
-            if (explicit_keys.count(key) == 0 && !out.contains(key)) out[key] = item;
+        auto merged = convert(map);
+        for (auto& [key, item] : merged.items())
+            if (explicit_keys.count(key) == 0) out.add(key, std::move(item));
     };
     if (value.IsSequence()) {
         for (const auto& item : value) merge_map(item);
@@ -182,6 +208,8 @@ inline void merge_into(nlohmann::ordered_json& out, const YAML::Node& value,
     }
 }
 
+// A document checked against the limits (check_yaml_document): the recursion is as deep as the
+// document, at most limits::max_nesting_depth.
 inline nlohmann::ordered_json convert(const YAML::Node& node) {
     using json = nlohmann::ordered_json;
     switch (node.Type()) {
@@ -199,29 +227,24 @@ inline nlohmann::ordered_json convert(const YAML::Node& node) {
         case YAML::NodeType::Map:
             break;
     }
-    std::set<std::string> explicit_keys;
-    std::vector<std::pair<std::string, std::string>> lines;  // key, line of its first use
+    explicit_key_lines explicit_keys;
     for (const auto& entry : node) {
         if (is_merge_key(entry.first)) continue;
-        const std::string key = key_text(entry.first);
-        if (!explicit_keys.insert(key).second) {
-            std::string first_line;
-            for (const auto& [k, l] : lines)
-                if (k == key) first_line = l;
-            throw conversion_error{"yaml: line " + line_of(entry.first) + ": mapping key \"" + key +
-                                   "\" already defined at line " + first_line};
-        }
-        lines.emplace_back(key, line_of(entry.first));
+        const auto [first, inserted] =
+            explicit_keys.try_emplace(key_text(entry.first), line_of(entry.first));
+        if (!inserted)
+            throw conversion_error{"yaml: line " + line_of(entry.first) + ": mapping key \"" +
+                                   first->first + "\" already defined at line " + first->second};
     }
-    json out = json::object();
+    object_builder out;
     for (const auto& entry : node) {
         if (is_merge_key(entry.first)) {
             merge_into(out, entry.second, explicit_keys);
             continue;
         }
-        out[key_text(entry.first)] = convert(entry.second);
+        out.add(key_text(entry.first), convert(entry.second));
     }
-    return out;
+    return out.take();
 }
 
 // Go's name of a JSON value's type in an unmarshal error.
@@ -268,9 +291,22 @@ inline outcome<std::vector<std::string>> split_yaml_documents(std::string_view t
 // "json: unsupported value: +Inf".
 inline outcome<nlohmann::ordered_json> yaml_to_json(const std::string& doc) {
     using result = outcome<nlohmann::ordered_json>;
+    const auto beyond_limits = [](const limits::yaml_limit_problem& problem) {
+        return result::failure("error converting YAML to JSON: yaml: line " +
+                               std::to_string(problem.mark.line + 1) + ": the document " +
+                               (problem.too_deep ? "is " : "") + problem.message);
+    };
+    // A JSON document: its nesting is counted before any parser builds it.
+    if (const auto start = yaml_json_detail::trim_space(doc);
+        !start.empty() && (start.front() == '{' || start.front() == '['))
+        if (const auto deep = limits::json_nesting_problem(doc))
+            return result::failure("error converting YAML to JSON: the document is " + *deep);
     YAML::Node root;
     try {
         root = YAML::Load(doc);
+        if (const auto problem = limits::check_yaml_document(root)) return beyond_limits(*problem);
+    } catch (const YAML::DeepRecursion& e) {
+        return beyond_limits(limits::deep_recursion_problem(e));
     } catch (const YAML::ParserException& e) {
         return result::failure("error converting YAML to JSON: yaml: line " +
                                std::to_string(e.mark.line + 1) + ": " + e.msg);
