@@ -1,6 +1,9 @@
 #include "daemon/admin_routes.hpp"
 
+#include "daemon/bounded_json.hpp"
 #include "daemon/object_spec.hpp"
+
+#include <eg/server_options.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +17,9 @@ namespace eg::server {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The option that bounds an object's size, as users write it.
+constexpr std::string_view max_object_option = config::opt::max_call_send_msg_size.spec.yaml_key();
 
 struct route {
     std::string_view method;
@@ -134,14 +140,17 @@ api_response about() {
 }  // namespace
 
 api_response error_response(int status, const std::string& message) {
-    return {status, json({{"code", status}, {"message", message}}).dump(),
+    // A message may quote what a client sent: bytes that are not UTF-8 are replaced, not thrown on.
+    return {status,
+            json({{"code", status}, {"message", message}})
+                .dump(-1, ' ', false, json::error_handler_t::replace),
             "text/plain; charset=utf-8"};
 }
 
 std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader) {
     std::vector<std::pair<std::string, json>> members;
     for (const auto& text : statuses) {
-        auto status = json::parse(text, nullptr, false);
+        auto status = parse_bounded_json<json>(text);
         if (status.is_discarded() || !status.is_object()) continue;
         std::string name;
         if (status.contains("options") && status["options"].is_object())
@@ -190,13 +199,13 @@ api_response admin_routes::object_route(const std::string& method, const std::st
             // One object: only its spec is parsed.
             const auto found = specs->find(name);
             if (found == specs->end()) return error_response(404, "not found");
-            const auto spec = json::parse(found->second, nullptr, false);
+            const auto spec = parse_bounded_json<json>(found->second);
             if (!spec.is_object()) return error_response(404, "not found");
             return {200, spec.dump(), "application/json"};
         }
         json list = json::array();  // by name, as the map is
         for (const auto& [spec_name, text] : *specs) {
-            auto spec = json::parse(text, nullptr, false);
+            auto spec = parse_bounded_json<json>(text);
             if (spec.is_object()) list.push_back(std::move(spec));
         }
         return {200, list.dump(), "application/json"};
@@ -209,6 +218,16 @@ api_response admin_routes::object_route(const std::string& method, const std::st
         if (const auto problem = object_problem(*spec)) return error_response(400, *problem);
         if (method == "PUT" && spec->value("name", "") != name)
             return error_response(400, "inconsistent name in url and spec ");
+        // YAML aliases may make the object larger than the body that carried it.
+        if (backend_.max_object_bytes > 0) {
+            const auto size = spec->dump().size();
+            if (size > backend_.max_object_bytes)
+                return error_response(
+                    413, "the object is " + std::to_string(size) +
+                             " bytes once its YAML aliases are expanded, more than the " +
+                             std::to_string(backend_.max_object_bytes) + " bytes allowed (" +
+                             std::string(max_object_option) + ")");
+        }
     }
     const std::string target_name = method == "POST" ? spec->value("name", "") : name;
     const auto written = backend_.write_object(method, target_name, spec ? &*spec : nullptr);
@@ -247,7 +266,7 @@ api_response admin_routes::object_statuses(const std::string& name,
         if (first == std::string::npos || first == last) continue;
         if (!name.empty() && key.substr(first + 1, last - first - 1) != name) continue;
         if (!ns.empty() && key.substr(0, first) != ns) continue;
-        auto status = json::parse(text, nullptr, false);
+        auto status = parse_bounded_json<json>(text);
         if (!status.is_discarded()) answer[key] = std::move(status);
     }
     return {200, answer.dump(), "application/json"};

@@ -58,6 +58,8 @@ struct admin_backend {
     // Optional: the current config version ("0" when no object was ever written), sent with
     // every answer as X-Config-Version.
     std::function<std::string()> config_version;
+    // Largest object stored, as JSON (YAML aliases expanded); 0: no limit.
+    std::size_t max_object_bytes = 0;
     // Writes an object: method POST (create), PUT (update) or DELETE; spec null for DELETE.
     std::function<object_write(const std::string& method, const std::string& name,
                                const nlohmann::json* spec)>

@@ -21,13 +21,13 @@
 #include "daemon/process_control.hpp"
 #include "daemon/service_manager.hpp"
 #include "daemon/startup_failure.hpp"
-#include "daemon/yaml_json.hpp"
 
 #include <eg/config_loader.hpp>
 #include <eg/diagnostic_catalogue.hpp>
 #include <eg/diagnostic_format.hpp>
 #include <eg/help_text.hpp>
 #include <eg/host_checks.hpp>
+#include <eg/input_limits.hpp>
 #include <eg/member_paths.hpp>
 #include <eg/member_rules.hpp>
 #include <eg/print_config.hpp>
@@ -99,14 +99,16 @@ private:
 void create_initial_objects(const eg::config::effective_config& config,
                             eg::server::etcd::client& etcd, eg::server::logger& log) {
     for (const auto& path : config.get(opt::initial_object_config_files)) {
-        nlohmann::json spec;
-        try {
-            spec = eg::server::yaml_json(YAML::LoadFile(path));
-        } catch (const std::exception& e) {
-            log.warn("objects",
-                     "failed to load initial object, path: " + path + ", error: " + e.what());
+        const auto file = eg::limits::read_input_file(path, eg::limits::max_object_file_bytes);
+        std::string why;
+        const auto parsed =
+            file.text ? eg::server::parse_object_body(*file.text, why) : std::nullopt;
+        if (!parsed) {
+            log.warn("objects", "failed to load initial object, path: " + path +
+                                    ", error: " + (file.text ? why : file.problem));
             continue;
         }
+        const nlohmann::json& spec = *parsed;
         if (const auto problem = eg::server::object_problem(spec)) {
             log.warn("objects", "failed to create spec for initial object, path: " + path +
                                     ", error: " + *problem);
@@ -307,6 +309,7 @@ int run_member(const eg::config::effective_config& config,
                 const auto found = entries.find(std::string(server::config_version_key));
                 return found == entries.end() ? std::string("0") : found->second.value;
             },
+        .max_object_bytes = static_cast<std::size_t>(config.get(opt::max_call_send_msg_size).bytes),
         .write_object = [&](const std::string& method, const std::string& name,
                             const nlohmann::json* spec) -> server::object_write {
             if (!ready) throw std::runtime_error(waiting.get());

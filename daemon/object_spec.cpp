@@ -2,6 +2,11 @@
 
 #include "daemon/yaml_json.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
+#include <eg/input_limits.hpp>
+#include <eg/utf8.hpp>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -15,9 +20,25 @@ namespace {
 using json = nlohmann::json;
 using kind_check = std::function<std::optional<std::string>(const json&)>;
 
+// Upstream's charset; "." and ".." are refused, as they are path segments in URLs and keys.
 bool valid_name(const std::string& name) {
     static const std::regex pattern("^[A-Za-z0-9\\-_.~]{1,253}$");
-    return std::regex_match(name, pattern);
+    return name != "." && name != ".." && std::regex_match(name, pattern);
+}
+
+// Most entries a list of an object may have: far above any real configuration, low enough
+// that validating and routing stay cheap.
+constexpr std::size_t max_rules = 1000;
+constexpr std::size_t max_paths = 1000;
+constexpr std::size_t max_filters = 256;
+constexpr std::size_t max_flow_steps = 1024;
+constexpr std::size_t max_pool_servers = 10000;
+
+std::optional<std::string> too_many(const json& list, std::size_t most, const std::string& what) {
+    if (list.is_array() && list.size() > most)
+        return what + " has " + std::to_string(list.size()) + " entries, more than the " +
+               std::to_string(most) + " allowed";
+    return std::nullopt;
 }
 
 std::optional<std::string> http_server_problem(const json& spec) {
@@ -31,10 +52,14 @@ std::optional<std::string> http_server_problem(const json& spec) {
             return std::string("HTTPServer ") + flag + " must be true or false";
     if (spec.contains("rules")) {
         if (!spec["rules"].is_array()) return "HTTPServer rules must be a list";
+        if (auto many = too_many(spec["rules"], max_rules, "HTTPServer rules")) return many;
         for (const auto& rule : spec["rules"]) {
             if (!rule.is_object()) return "HTTPServer rules must be a list of objects";
             if (rule.contains("paths") && !rule["paths"].is_array())
                 return "HTTPServer rule paths must be a list";
+            if (auto many = too_many(rule.value("paths", json::array()), max_paths,
+                                     "an HTTPServer rule's paths"))
+                return many;
             for (const auto& path : rule.value("paths", json::array()))
                 if (!path.is_object() || (path.contains("backend") && !path["backend"].is_string()))
                     return "HTTPServer paths must be objects whose backend is a pipeline name";
@@ -43,9 +68,25 @@ std::optional<std::string> http_server_problem(const json& spec) {
     return std::nullopt;
 }
 
+// A Proxy filter's pools (and mirror pool) hold at most max_pool_servers servers each.
+std::optional<std::string> pool_servers_problem(const json& filter) {
+    std::vector<const json*> pools;
+    if (filter.contains("pools") && filter["pools"].is_array())
+        for (const auto& pool : filter["pools"]) pools.push_back(&pool);
+    if (filter.contains("mirrorPool")) pools.push_back(&filter["mirrorPool"]);
+    for (const json* pool : pools)
+        if (pool->is_object() && pool->contains("servers"))
+            if (auto many =
+                    too_many((*pool)["servers"], max_pool_servers,
+                             "filter " + filter["name"].get<std::string>() + ": a pool's servers"))
+                return many;
+    return std::nullopt;
+}
+
 std::optional<std::string> pipeline_problem(const json& spec) {
     if (!spec.contains("filters") || !spec["filters"].is_array())
         return "Pipeline " + spec.value("name", "") + ": filters is required, a list";
+    if (auto many = too_many(spec["filters"], max_filters, "Pipeline filters")) return many;
     std::set<std::string> filters;
     for (const auto& filter : spec["filters"]) {
         if (!filter.is_object() || !filter.contains("name") || !filter["name"].is_string() ||
@@ -53,9 +94,11 @@ std::optional<std::string> pipeline_problem(const json& spec) {
             return "Pipeline filters need a name and a kind";
         if (!filters.insert(filter["name"].get<std::string>()).second)
             return "Pipeline filter name " + filter["name"].get<std::string>() + " is repeated";
+        if (auto many = pool_servers_problem(filter)) return many;
     }
     if (spec.contains("flow")) {
         if (!spec["flow"].is_array()) return "Pipeline flow must be a list";
+        if (auto many = too_many(spec["flow"], max_flow_steps, "Pipeline flow")) return many;
         for (const auto& step : spec["flow"]) {
             if (!step.is_object() || !step.contains("filter") || !step["filter"].is_string())
                 return "Pipeline flow steps need a filter";
@@ -90,7 +133,8 @@ std::optional<std::string> object_problem(const json& spec) {
         return "kind is required";
     if (!spec.contains("name") || !spec["name"].is_string()) return "name is required";
     const auto name = spec["name"].get<std::string>();
-    if (!valid_name(name)) return "invalid name " + name + ": use 1-253 of A-Z a-z 0-9 - _ . ~";
+    if (!valid_name(name))
+        return "invalid name " + name + ": use 1-253 of A-Z a-z 0-9 - _ . ~, not \".\" or \"..\"";
     const auto kind = spec["kind"].get<std::string>();
     const auto found = registry().find(kind);
     if (found == registry().end()) {
@@ -102,11 +146,40 @@ std::optional<std::string> object_problem(const json& spec) {
 }
 
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why) {
+    if (const auto bad = first_invalid_utf8(body)) {
+        why = "the body is not valid UTF-8 (byte " + std::to_string(*bad) + ")";
+        return std::nullopt;
+    }
     auto spec = json::parse(body, nullptr, false);
-    if (spec.is_discarded()) {
+    if (!spec.is_discarded()) {
+        // Parsed first, as the parser is iterative; only its depth is checked before use.
+        if (const auto deep = limits::json_nesting_problem(body)) {
+            why = "the object is " + *deep + "; objects nest at most " +
+                  std::to_string(limits::max_nesting_depth) + " levels";
+            return std::nullopt;
+        }
+    } else {
         // Not JSON: YAML, as upstream accepts.
         try {
-            spec = yaml_json(YAML::Load(std::string(body)));
+            std::vector<YAML::Node> documents;
+            for (auto& document : YAML::LoadAll(std::string(body)))
+                if (!document.IsNull()) documents.push_back(std::move(document));
+            if (documents.size() > 1) {
+                why = "the body holds " + std::to_string(documents.size()) +
+                      " YAML documents: send one object per request (egctl apply -f sends "
+                      "each document of a file)";
+                return std::nullopt;
+            }
+            spec = documents.empty() ? json() : yaml_json(documents.front());
+        } catch (const YAML::DeepRecursion&) {
+            why = "the object is nested too deeply; objects nest at most " +
+                  std::to_string(limits::max_nesting_depth) + " levels";
+            return std::nullopt;
+        } catch (const yaml_too_large& e) {
+            why = std::string(e.what()) + " (objects nest at most " +
+                  std::to_string(limits::max_nesting_depth) + " levels and have at most " +
+                  std::to_string(limits::max_document_nodes) + " nodes)";
+            return std::nullopt;
         } catch (const YAML::Exception& e) {
             why = "the body is neither JSON nor YAML: " + std::string(e.what());
             return std::nullopt;

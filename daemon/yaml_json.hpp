@@ -1,16 +1,29 @@
 #pragma once
-// yaml json: a YAML document as JSON, for object specs given as YAML (initial object files).
-// Plain scalars become numbers, booleans or null where YAML 1.2's core schema says so; quoted
-// scalars stay strings.
+// yaml json: a YAML document as JSON, for object specs given as YAML (request bodies, initial
+// object files). Plain scalars become numbers, booleans or null where YAML 1.2's core schema
+// says so; quoted scalars stay strings.
+//
+// The walk is bounded by a document budget: aliases share nodes in yaml-cpp, so expanding
+// them naively lets a few hundred bytes become millions of nodes. The conversion stops with
+// yaml_too_large when the depth or node budget is spent.
+
+#include <eg/input_limits.hpp>
 
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 namespace eg::server {
+
+// A document deeper or larger (aliases expanded) than its budget allows.
+class yaml_too_large : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 inline nlohmann::json scalar_json(const YAML::Node& node) {
     const std::string& text = node.Scalar();
@@ -29,24 +42,41 @@ inline nlohmann::json scalar_json(const YAML::Node& node) {
     return text;
 }
 
-inline nlohmann::json yaml_json(const YAML::Node& node) {
+namespace detail {
+
+// Recursion is bounded by the budget's depth.
+inline nlohmann::json yaml_json(const YAML::Node& node, limits::document_budget& budget) {
+    if (!budget.enter()) throw yaml_too_large("the document " + budget.problem());
+    nlohmann::json value;
     switch (node.Type()) {
-        case YAML::NodeType::Sequence: {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& item : node) list.push_back(yaml_json(item));
-            return list;
-        }
-        case YAML::NodeType::Map: {
-            nlohmann::json object = nlohmann::json::object();
-            for (const auto& entry : node)
-                object[entry.first.as<std::string>()] = yaml_json(entry.second);
-            return object;
-        }
+        case YAML::NodeType::Sequence:
+            value = nlohmann::json::array();
+            for (const auto& item : node) value.push_back(yaml_json(item, budget));
+            break;
+        case YAML::NodeType::Map:
+            value = nlohmann::json::object();
+            for (const auto& entry : node) {
+                if (!entry.first.IsScalar())
+                    throw YAML::ParserException(entry.first.Mark(), "a key must be a scalar");
+                value[entry.first.Scalar()] = yaml_json(entry.second, budget);
+            }
+            break;
         case YAML::NodeType::Scalar:
-            return scalar_json(node);
+            value = scalar_json(node);
+            break;
         default:
-            return nullptr;
+            value = nullptr;
     }
+    budget.leave();
+    return value;
+}
+
+}  // namespace detail
+
+// Throws yaml_too_large past the budget, YAML::Exception for a non-scalar key.
+inline nlohmann::json yaml_json(const YAML::Node& node,
+                                limits::document_budget budget = limits::document_budget()) {
+    return detail::yaml_json(node, budget);
 }
 
 }  // namespace eg::server
