@@ -101,13 +101,18 @@ struct memory_member {
                                 const json* spec) {
             object_write written;
             const bool exists = specs.count(name) > 0;
-            if (method == "POST" && exists) return object_write{object_write::exists, 0, name};
-            if (method != "POST" && !exists) return object_write{object_write::not_found};
-            if (method == "DELETE")
-                specs.erase(name);
-            else
-                specs[name] = eg::server::with_created_at(*spec, "2026-04-01T10:00:00Z").dump();
-            written.version = ++version;
+            if (method == "POST" && exists) {
+                written.result = object_write::exists;
+                written.why = "conflict name: " + name;
+            } else if (method != "POST" && !exists) {
+                written.result = object_write::not_found;
+            } else {
+                if (method == "DELETE")
+                    specs.erase(name);
+                else
+                    specs[name] = eg::server::with_created_at(*spec, "2026-04-01T10:00:00Z").dump();
+                written.version = ++version;
+            }
             return written;
         };
         return b;
