@@ -76,7 +76,8 @@ class member:
 
 
 def probe(port, timeout):
-    """(status, seconds) of GET /apis/v2/healthz on a new connection; status 0: no answer."""
+    """(status, seconds) of GET /apis/v2/healthz on a new connection; status 0: closed without
+    an answer, -1: no answer within timeout."""
     started = time.monotonic()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -89,6 +90,8 @@ def probe(port, timeout):
                     break
                 answer += chunk
             status = int(answer.split(b" ")[1]) if answer.startswith(b"HTTP/1.") else 0
+    except socket.timeout:
+        status = -1
     except (OSError, ValueError, IndexError):
         status = 0
     return status, time.monotonic() - started
@@ -172,11 +175,19 @@ def measure(port, args):
         results.append(probe(port, args.probe_timeout))
         time.sleep(args.probe_gap)
     answered = [t for status, t in results if status == 200]
-    failed = len(results) - len(answered)
+    timed_out = sum(1 for status, _ in results if status == -1)
+    closed = sum(1 for status, _ in results if status == 0)
+    other = len(results) - len(answered) - timed_out - closed
     times = [t for _, t in results]
-    return (f"p50 {statistics.median(times) * 1000:8.1f} ms  max {max(times) * 1000:8.1f} ms  "
-            f"answered {len(answered)}/{len(results)}" +
-            (f" ({failed} without a 200 within {args.probe_timeout:g} s)" if failed else ""))
+    line = (f"p50 {statistics.median(times) * 1000:8.1f} ms  max {max(times) * 1000:8.1f} ms  "
+            f"200 for {len(answered)}/{len(results)}")
+    if timed_out:
+        line += f", {timed_out} no answer within {args.probe_timeout:g} s"
+    if closed:
+        line += f", {closed} closed without an answer"
+    if other:
+        line += f", {other} another status"
+    return line
 
 
 def scenario(name, port, args, idle=0, slow=0, wrk=0):
