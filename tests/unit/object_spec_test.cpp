@@ -95,6 +95,13 @@ TEST_CASE("object body: several YAML documents are refused, one object per reque
     CHECK(refusal("---\nkind: Pipeline\nname: a\nfilters: []\n---\n").empty());
 }
 
+TEST_CASE("object body: YAML on which the parser makes no progress is refused, not a hang",
+          "[objects]") {
+    CHECK_THAT(refusal(", ]"), Catch::Contains("cannot read on"));
+    CHECK_FALSE(refusal("{ow\"},{\"filter\":\"END\"}").empty());
+    CHECK(refusal("kind: Pipeline\nname: a\nfilters: []\n---\n").empty());
+}
+
 TEST_CASE("object spec: names '.' and '..' are refused", "[objects]") {
     for (const char* name : {".", ".."}) {
         const auto problem = eg::server::object_problem(
