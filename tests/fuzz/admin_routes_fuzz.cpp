@@ -14,6 +14,7 @@
 
 #include "daemon/admin_routes.hpp"
 #include "daemon/object_store.hpp"
+#include "input_parts.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -42,21 +43,7 @@ struct request {
 
 // The input's requests: parts ending at a line "%%".
 std::vector<request> requests_of(std::string_view input) {
-    std::vector<std::string_view> parts;
-    std::size_t part_start = 0;
-    std::size_t line_start = 0;
-    while (true) {
-        const auto end = input.find('\n', line_start);
-        const auto line = input.substr(
-            line_start, end == std::string_view::npos ? std::string_view::npos : end - line_start);
-        if (line == "%%") {
-            parts.push_back(input.substr(part_start, line_start - part_start));
-            part_start = end == std::string_view::npos ? input.size() : end + 1;
-        }
-        if (end == std::string_view::npos) break;
-        line_start = end + 1;
-    }
-    parts.push_back(input.substr(part_start));
+    const auto parts = eg::fuzz::input_parts(input);
     std::vector<request> requests;
     for (auto part : parts) {
         if (requests.size() == 16) break;

@@ -8,6 +8,8 @@
 //   the text of every file the arguments or the environment name as the configuration file.
 // Nothing may crash, hang or throw, whatever the input.
 
+#include "input_parts.hpp"
+
 #include <eg/config_loader.hpp>
 #include <eg/diagnostic_format.hpp>
 #include <eg/member_rules.hpp>
@@ -36,21 +38,7 @@ std::vector<std::string> lines_of(std::string_view text) {
 // The input's parts: arguments, environment, file text (missing parts are empty). A part ends
 // at a line "%%"; the third part is the rest of the input, whatever it holds.
 std::vector<std::string_view> parts_of(std::string_view input) {
-    std::vector<std::string_view> parts;
-    std::size_t part_start = 0;
-    std::size_t line_start = 0;
-    while (parts.size() < 2) {
-        const auto end = input.find('\n', line_start);
-        const auto line = input.substr(
-            line_start, end == std::string_view::npos ? std::string_view::npos : end - line_start);
-        if (line == "%%") {
-            parts.push_back(input.substr(part_start, line_start - part_start));
-            part_start = end == std::string_view::npos ? input.size() : end + 1;
-        }
-        if (end == std::string_view::npos) break;
-        line_start = end + 1;
-    }
-    parts.push_back(input.substr(part_start));
+    auto parts = eg::fuzz::input_parts(input, 3);
     parts.resize(3);
     return parts;
 }

@@ -3,6 +3,7 @@
 
 #include "daemon/admin_routes.hpp"
 #include "daemon/membership.hpp"
+#include "support/ready_member_backend.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,16 +18,7 @@ using eg::server::admin_backend;
 using eg::server::admin_routes;
 using json = nlohmann::json;
 
-admin_backend ready_backend() {
-    admin_backend backend;
-    backend.waiting_for = [] { return std::string(); };
-    backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
-        return std::vector<std::string>{};
-    };
-    backend.leader_id = [] { return std::string(); };
-    backend.purge = [](const std::string&) { return false; };
-    return backend;
-}
+using eg::test::ready_member_backend;
 
 std::string primary_status(const std::string& name, const std::string& etcd_id,
                            const std::string& state) {
@@ -41,7 +33,7 @@ std::string primary_status(const std::string& name, const std::string& etcd_id,
 
 TEST_CASE("admin health: healthz is 503 {code,message} with the reason while etcd is down",
           "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     std::string problem = "etcd is restarting after it was killed by signal 9; next start in 0.4 s";
     backend.health_problem = [&] { return problem; };
     const admin_routes routes(backend);
@@ -55,7 +47,7 @@ TEST_CASE("admin health: healthz is 503 {code,message} with the reason while etc
 }
 
 TEST_CASE("admin health: start-up's wait is said before an etcd problem", "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.waiting_for = [] { return std::string("waiting for etcd machine-1 to start"); };
     backend.health_problem = [] { return std::string("etcd not reachable: refused"); };
     const auto answer = admin_routes(backend).handle("GET", "/apis/v2/healthz");

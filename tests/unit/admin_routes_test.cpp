@@ -4,6 +4,7 @@
 #include "daemon/admin_routes.hpp"
 #include "daemon/cluster_endpoints.hpp"
 #include "daemon/etcd_client.hpp"
+#include "support/ready_member_backend.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -23,17 +24,7 @@ using eg::server::admin_routes;
 using eg::server::api_response;
 using json = nlohmann::json;
 
-// A member that is ready, knows no statuses and purges nothing; tests change what they need.
-admin_backend ready_backend() {
-    admin_backend backend;
-    backend.waiting_for = [] { return std::string(); };
-    backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
-        return std::vector<std::string>{};
-    };
-    backend.leader_id = [] { return std::string(); };
-    backend.purge = [](const std::string&) { return false; };
-    return backend;
-}
+using eg::test::ready_member_backend;
 
 api_response get(const admin_backend& backend, const std::string& target) {
     return admin_routes(backend).handle("GET", target);
@@ -88,13 +79,13 @@ eg::server::etcd::member started(std::uint64_t id, const std::string& name,
 
 TEST_CASE("admin routes: healthz is 200 with an empty body when the member is ready",
           "[admin-routes]") {
-    const auto response = get(ready_backend(), "/apis/v2/healthz");
+    const auto response = get(ready_member_backend(), "/apis/v2/healthz");
     CHECK(response.status == 200);
     CHECK(response.body.empty());
 }
 
 TEST_CASE("admin routes: healthz is 503 saying what start-up waits for", "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.waiting_for = [] { return std::string("waiting for etcd machine-1 to start"); };
     const auto response = get(backend, "/apis/v2/healthz");
     CHECK(response.status == 503);
@@ -103,20 +94,20 @@ TEST_CASE("admin routes: healthz is 503 saying what start-up waits for", "[admin
 
 TEST_CASE("admin routes: every route is served under /apis/v1 as under /apis/v2",
           "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.waiting_for = [] { return std::string("waiting for X"); };
     const auto v1 = get(backend, "/apis/v1/healthz");
     const auto v2 = get(backend, "/apis/v2/healthz");
     CHECK(v1.status == 503);
     CHECK(v1.body == R"({"code":503,"message":"waiting for X"})");
     CHECK(v1.body == v2.body);
-    CHECK(get(ready_backend(), "/apis/v1/healthz").status == 200);
-    CHECK(get(ready_backend(), "/apis/v1/status/members").status == 200);
-    CHECK(get(ready_backend(), "/apis/v1").status == 200);
+    CHECK(get(ready_member_backend(), "/apis/v1/healthz").status == 200);
+    CHECK(get(ready_member_backend(), "/apis/v1/status/members").status == 200);
+    CHECK(get(ready_member_backend(), "/apis/v1").status == 200);
 }
 
 TEST_CASE("admin routes: a trailing slash and a query string are ignored", "[admin-routes]") {
-    const auto backend = ready_backend();
+    const auto backend = ready_member_backend();
     CHECK(get(backend, "/apis/v2/healthz/").status == 200);
     CHECK(get(backend, "/apis/v2/healthz?verbose=1").status == 200);
     CHECK(get(backend, "/apis/v2/status/members/").status == 200);
@@ -125,7 +116,7 @@ TEST_CASE("admin routes: a trailing slash and a query string are ignored", "[adm
 }
 
 TEST_CASE("admin routes: an unknown path is 404 '404 page not found'", "[admin-routes]") {
-    const auto backend = ready_backend();
+    const auto backend = ready_member_backend();
     for (const std::string target :
          {"/apis/v2/nothing", "/apis/v2/healthzz", "/apis/v3/healthz", "/apis/v2x/healthz",
           "/healthz", "/", "", "/apis", "/apis/v2/status", "/apis/v2/status/members/a/b"}) {
@@ -140,7 +131,7 @@ TEST_CASE("admin routes: an unknown path is 404 '404 page not found'", "[admin-r
 TEST_CASE("admin routes: a known path with another method is 405 with an empty body",
           "[admin-routes]") {
     bool purged = false;
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.purge = [&](const std::string&) { return purged = true; };
     const admin_routes routes(backend);
     for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
@@ -160,7 +151,7 @@ TEST_CASE("admin routes: a known path with another method is 405 with an empty b
 }
 
 TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes]") {
-    const auto response = get(ready_backend(), "/apis/v2");
+    const auto response = get(ready_member_backend(), "/apis/v2");
     REQUIRE(response.status == 200);
     const auto groups = parsed(response);
     REQUIRE(groups.is_array());
@@ -185,7 +176,7 @@ TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes
 
 TEST_CASE("admin routes: objects are validated before anything is written", "[admin-routes]") {
     int writes = 0;
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
         return std::map<std::string, std::string>{
             {"p", R"({"kind":"Pipeline","name":"p","filters":[]})"},
@@ -228,14 +219,14 @@ TEST_CASE("admin routes: objects are validated before anything is written", "[ad
 }
 
 TEST_CASE("admin routes: about is the copyright text", "[admin-routes]") {
-    const auto response = get(ready_backend(), "/apis/v2/about");
+    const auto response = get(ready_member_backend(), "/apis/v2/about");
     CHECK(response.status == 200);
     CHECK(response.body.find("The Easegress Authors. All rights reserved.") != std::string::npos);
     CHECK(response.content_type == "text/plain; charset=utf-8");
 }
 
 TEST_CASE("admin routes: /status/members is sorted by options.Name", "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
         return std::vector<std::string>{
             status_of("machine-3", "c3", "Follower"), status_of("machine-10"),
@@ -255,7 +246,7 @@ TEST_CASE("admin routes: /status/members is sorted by options.Name", "[admin-rou
 TEST_CASE("admin routes: /status/members states the current etcd leader, not a stale one",
           "[admin-routes]") {
     std::string leader = "c2";
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     // machine-1 was the leader when it last wrote its status, then stopped; c2 leads now.
     backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
         return std::vector<std::string>{
@@ -293,7 +284,7 @@ TEST_CASE("admin routes: member_list_json skips documents that are not JSON obje
 
 TEST_CASE("admin routes: /status/members is 503 while the statuses are not known yet",
           "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
         return std::nullopt;
     };
@@ -313,7 +304,7 @@ TEST_CASE("admin routes: /status/members is 503 while the statuses are not known
 }
 
 TEST_CASE("admin routes: a backend that throws gives 503 with its message", "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.member_statuses = []() -> std::optional<std::vector<std::string>> {
         throw std::runtime_error("etcd is gone");
     };
@@ -325,7 +316,7 @@ TEST_CASE("admin routes: a backend that throws gives 503 with its message", "[ad
 TEST_CASE("admin routes: DELETE /status/members/{name} purges that member", "[admin-routes]") {
     std::vector<std::string> asked;
     bool result = true;
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.purge = [&](const std::string& name) {
         asked.push_back(name);
         return result;
@@ -355,7 +346,7 @@ TEST_CASE("admin routes: DELETE /status/members/{name} purges that member", "[ad
 
 TEST_CASE("admin routes: a purge that throws is 503 'purge member <name> failed: …'",
           "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.purge = [](const std::string&) -> bool {
         throw std::runtime_error("etcdserver: no leader");
     };
@@ -501,7 +492,7 @@ TEST_CASE("admin routes: the member list is rendered again only when the statuse
     std::int64_t version = 7;
     std::string leader = "c1";
     std::string state_of_one = "Leader";
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.member_statuses = [&]() -> std::optional<std::vector<std::string>> {
         ++reads;
         return std::vector<std::string>{status_of("machine-1", "c1", state_of_one),
@@ -528,7 +519,7 @@ TEST_CASE("admin routes: the member list is rendered again only when the statuse
 
 TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
     nlohmann::json written;
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
         return std::map<std::string, std::string>{};
     };
@@ -550,7 +541,7 @@ TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
 }
 
 TEST_CASE("admin routes: every answer carries the config version", "[admin-routes]") {
-    auto backend = ready_backend();
+    auto backend = ready_member_backend();
     backend.config_version = [] { return std::string("42"); };
     const admin_routes routes(backend);
     CHECK(routes.handle("GET", "/apis/v2/healthz").config_version == "42");
