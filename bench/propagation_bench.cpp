@@ -27,7 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/etcd_client.hpp"
+#include "daemon/etcd/etcd_client.hpp"
 
 #include <unistd.h>
 

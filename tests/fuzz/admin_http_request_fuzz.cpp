@@ -7,8 +7,8 @@
 //    statuses the parser documents, with a message;
 //  - a complete request's answer renders (http_wire_response).
 
-#include "daemon/http_request_parser.hpp"
-#include "daemon/http_response.hpp"
+#include "daemon/http/http_request_parser.hpp"
+#include "daemon/http/http_response.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -48,8 +48,8 @@ std::string outcome(std::string_view bytes, std::size_t piece) {
         std::size_t used = 0;
         // Pieces of `piece` bytes (the rest of a piece stays for the next request, as the loop
         // keeps it).
-        while (at + used < bytes.size() && (parser.state() == progress::head ||
-                                            parser.state() == progress::body)) {
+        while (at + used < bytes.size() &&
+               (parser.state() == progress::head || parser.state() == progress::body)) {
             const auto chunk = bytes.substr(at + used, piece);
             const auto n = parser.feed(chunk);
             require(n <= chunk.size());
@@ -73,11 +73,11 @@ std::string outcome(std::string_view bytes, std::size_t piece) {
         require(request.body.size() <= limits.max_body_bytes);
         eg::server::http_response response;
         response.body = request.body;
-        (void)eg::server::http_wire_response(response, request.keep_alive,
-                                             request.minor_version, request.method == "HEAD");
+        (void)eg::server::http_wire_response(response, request.keep_alive, request.minor_version,
+                                             request.method == "HEAD");
         result += request.method + " " + request.target + " " +
-                  std::to_string(request.headers.size()) + " " + std::to_string(request.keep_alive) +
-                  " " + request.body + "\n";
+                  std::to_string(request.headers.size()) + " " +
+                  std::to_string(request.keep_alive) + " " + request.body + "\n";
         ++requests;
         parser.reset();
     }

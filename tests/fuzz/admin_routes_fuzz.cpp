@@ -12,8 +12,8 @@
 //     unknown path ("404 page not found") and a 405 (empty), as upstream answers them;
 //   - a 200 with a JSON content type whose body is not JSON.
 
-#include "daemon/admin_routes.hpp"
-#include "daemon/object_store.hpp"
+#include "daemon/admin/admin_routes.hpp"
+#include "daemon/objects/object_store.hpp"
 #include "input_parts.hpp"
 
 #include <nlohmann/json.hpp>

@@ -3,8 +3,8 @@
 // object is rendered as the store writes it (with createdAt). Nothing may crash, hang or throw,
 // whatever the body.
 
-#include "daemon/object_spec.hpp"
-#include "daemon/object_store.hpp"
+#include "daemon/objects/object_spec.hpp"
+#include "daemon/objects/object_store.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,8 +3,8 @@
 // the access log and stop_accepting behave as before. Real sockets on 127.0.0.1; deadlines
 // here are only generous bounds for a correct server, never measurements.
 
-#include "daemon/admin_routes.hpp"
-#include "daemon/admin_server.hpp"
+#include "daemon/admin/admin_routes.hpp"
+#include "daemon/admin/admin_server.hpp"
 #include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 

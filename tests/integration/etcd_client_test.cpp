@@ -2,8 +2,8 @@
 // one-member and three-member clusters with fast raft timers, on free ports, each member a child
 // process of the test that is SIGKILLed and reaped when the test ends (or dies with it).
 
-#include "daemon/etcd_client.hpp"
-#include "daemon/prefix_view.hpp"
+#include "daemon/etcd/etcd_client.hpp"
+#include "daemon/etcd/prefix_view.hpp"
 
 #include <Poco/SHA1Engine.h>
 

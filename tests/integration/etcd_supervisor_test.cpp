@@ -1,5 +1,5 @@
-#include "daemon/etcd_supervisor.hpp"
-#include "daemon/etcd_command.hpp"
+#include "daemon/etcd/etcd_supervisor.hpp"
+#include "daemon/etcd/etcd_command.hpp"
 
 #include <eg/config_loader.hpp>
 

@@ -2,7 +2,7 @@
 // ready member backend: the admin routes' view of a member that is ready, knows no member
 // statuses and purges nothing; tests set what they need on top.
 
-#include "daemon/admin_routes.hpp"
+#include "daemon/admin/admin_routes.hpp"
 
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 // /healthz and the served member list when a member's etcd is down: the admin routes with the
 // member behind them given as plain functions.
 
-#include "daemon/admin_routes.hpp"
-#include "daemon/membership.hpp"
+#include "daemon/admin/admin_routes.hpp"
+#include "daemon/cluster/membership.hpp"
 #include "support/ready_member_backend.hpp"
 
 #include <catch2/catch.hpp>

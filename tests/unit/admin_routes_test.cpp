@@ -1,9 +1,9 @@
 // The admin API's routing with the member behind it given as plain functions (admin_backend is
 // the component's interface); and the pure helpers of the etcd client and cluster endpoints.
 
-#include "daemon/admin_routes.hpp"
-#include "daemon/cluster_endpoints.hpp"
-#include "daemon/etcd_client.hpp"
+#include "daemon/admin/admin_routes.hpp"
+#include "daemon/etcd/cluster_endpoints.hpp"
+#include "daemon/etcd/etcd_client.hpp"
 #include "support/ready_member_backend.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "daemon/etcd_command.hpp"
+#include "daemon/etcd/etcd_command.hpp"
 
 #include <eg/config_loader.hpp>
 

@@ -1,7 +1,7 @@
 // Graceful upgrade, the parts that need no running member: reading the pid file for
 // --signal-upgrade, the hand-over variables, and starting the new binary.
 
-#include "daemon/graceful_upgrade.hpp"
+#include "daemon/process/graceful_upgrade.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
-#include "daemon/http_request_parser.hpp"
-#include "daemon/http_response.hpp"
+#include "daemon/http/http_request_parser.hpp"
+#include "daemon/http/http_response.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "daemon/member_status.hpp"
+#include "daemon/cluster/member_status.hpp"
 
 #include <eg/config_loader.hpp>
 

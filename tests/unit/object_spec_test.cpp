@@ -1,9 +1,9 @@
 // The object body reader and validator: what the admin API and initial-object-config-files
 // accept, and every bound an outsider's body meets (depth, alias expansion, encoding, counts).
 
-#include "daemon/object_spec.hpp"
-#include "daemon/admin_routes.hpp"
-#include "daemon/bounded_json.hpp"
+#include "daemon/objects/object_spec.hpp"
+#include "daemon/admin/admin_routes.hpp"
+#include "daemon/objects/bounded_json.hpp"
 
 #include <eg/input_limits.hpp>
 #include <eg/utf8.hpp>

@@ -1,8 +1,8 @@
 // Object statuses: what a member's reporting round writes and deletes, how it is cut into
 // transactions, and how the admin API serves the stored statuses.
 
-#include "daemon/object_status.hpp"
-#include "daemon/admin_routes.hpp"
+#include "daemon/objects/object_status.hpp"
+#include "daemon/admin/admin_routes.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // The object store's pure part: the createdAt stamp objects are stored with.
 
-#include "daemon/object_store.hpp"
-#include "daemon/time_text.hpp"
+#include "daemon/objects/object_store.hpp"
+#include "daemon/cluster/time_text.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
