@@ -153,7 +153,8 @@ inline void check_member_on_host(const config::effective_config& c, diag::diagno
     std::ifstream in(marker);
     std::string owner;
     if (in && std::getline(in, owner) && !owner.empty() && owner != c.get(opt::cluster_name))
-        out.add(diag::make(diag::code("data-dir-other-cluster"), "data-dir",
+        out.add(diag::make(diag::code("data-dir-other-cluster"),
+                           config::option_path(opt::data_dir.spec),
                            c.at(opt::data_dir).source.where,
                            "data dir " + config::resolve_data_dir(c) + " belongs to cluster '" +
                                owner + "', not '" + c.get(opt::cluster_name) + "'",

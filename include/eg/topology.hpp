@@ -85,30 +85,31 @@ inline void check_primary_count(const std::vector<member_view>& members, diag::d
         static_cast<int>(std::count_if(members.begin(), members.end(), detail::is_primary));
     const diag::location& where = members.front().where;
     if (n == 0) {
-        out.add(detail::finding(diag::code("no-primaries"), "cluster-role", where,
-                                "the cluster has no primary member; " +
-                                    std::to_string(members.size()) +
-                                    " secondaries have no etcd to talk to",
-                                "make 3 members primaries (cluster-role: primary)"));
+        out.add(detail::finding(
+            diag::code("no-primaries"), config::option_path(opt::cluster_role.spec), where,
+            "the cluster has no primary member; " + std::to_string(members.size()) +
+                " secondaries have no etcd to talk to",
+            "make 3 members primaries (cluster-role: primary)"));
         return;
     }
     if (n % 2 == 0) {
         const int tolerated = (n - 1) / 2;
         out.add(detail::finding(
-            diag::code("even-primaries"), "cluster-role", where,
+            diag::code("even-primaries"), config::option_path(opt::cluster_role.spec), where,
             std::to_string(n) + " primaries tolerate " + std::to_string(tolerated) + " failure" +
                 (tolerated == 1 ? "" : "s") + ", no more than " + std::to_string(n - 1) +
                 " would, and a network split can leave no majority",
             "use " + std::to_string(n - 1) + " or " + std::to_string(n + 1) +
                 " primaries; add capacity as secondaries"));
     } else if (n == 1) {
-        out.add(detail::finding(diag::code("single-primary"), "cluster-role", where,
+        out.add(detail::finding(diag::code("single-primary"),
+                                config::option_path(opt::cluster_role.spec), where,
                                 "1 primary tolerates no failure: when it stops, the cluster stops",
                                 "use 3 primaries for a cluster that survives one failure"));
     }
     if (n > 7)
         out.add(detail::finding(
-            diag::code("many-primaries"), "cluster-role", where,
+            diag::code("many-primaries"), config::option_path(opt::cluster_role.spec), where,
             std::to_string(n) + " primaries slow every write: each needs a majority of them",
             "use 3, 5 or 7 primaries and add capacity as secondaries"));
 }
@@ -120,7 +121,8 @@ inline void check_unique(const std::vector<member_view>& members, diag::diagnost
         auto [it, fresh] = names.emplace(detail::name_of(m), &m);
         if (!fresh)
             out.add(detail::finding(
-                diag::code("duplicate-member-name"), "name", m.config.at(opt::name).source.where,
+                diag::code("duplicate-member-name"), config::option_path(opt::name.spec),
+                m.config.at(opt::name).source.where,
                 "member name '" + detail::name_of(m) + "' is also used by " + it->second->origin,
                 "give every member its own name"));
     }
@@ -202,14 +204,16 @@ inline void check_initial_cluster_agreement(const std::vector<member_view>& memb
             auto it = expected.find(name);
             if (it == expected.end()) {
                 out.add(detail::finding(diag::code("initial-cluster-not-primaries"),
-                                        "cluster.initial-cluster." + name, slot.place_of_item(i),
+                                        config::option_path(opt::initial_cluster.spec) + "." + name,
+                                        slot.place_of_item(i),
                                         "initial-cluster of " + who + " has " + name + "=" + url +
                                             ", but no primary of this cluster is named " + name,
                                         "list exactly the primaries, each at its advertised peer "
                                         "URL"));
             } else if (it->second != url) {
                 out.add(detail::finding(diag::code("initial-cluster-differs"),
-                                        "cluster.initial-cluster." + name, slot.place_of_item(i),
+                                        config::option_path(opt::initial_cluster.spec) + "." + name,
+                                        slot.place_of_item(i),
                                         "initial-cluster of " + who + " has " + name + "=" + url +
                                             ", but " + name + " advertises " + it->second,
                                         "use " + name + "=" + it->second + " on every primary"));
@@ -218,8 +222,8 @@ inline void check_initial_cluster_agreement(const std::vector<member_view>& memb
         for (const auto& [name, url] : expected)
             if (listed.count(name) == 0 && !(entries.empty() && name == detail::name_of(m)))
                 out.add(detail::finding(
-                    diag::code("initial-cluster-not-primaries"), "cluster.initial-cluster",
-                    slot.source.where,
+                    diag::code("initial-cluster-not-primaries"),
+                    config::option_path(opt::initial_cluster.spec), slot.source.where,
                     "initial-cluster of " + who + " lacks the primary " + name + "=" + url,
                     "add " + name + "=" + url + "; initial-cluster is the same on every primary"));
     }
@@ -233,7 +237,8 @@ inline void check_cluster_name(const std::vector<member_view>& members, diag::di
     for (const auto& m : members) {
         const auto& other = m.config.get(opt::cluster_name);
         if (other == name) continue;
-        out.add(detail::finding(diag::code("cluster-name-differs"), "cluster-name",
+        out.add(detail::finding(diag::code("cluster-name-differs"),
+                                config::option_path(opt::cluster_name.spec),
                                 m.config.at(opt::cluster_name).source.where,
                                 detail::name_of(m) + " has cluster-name '" + other + "' but " +
                                     detail::name_of(first) + " has '" + name + "'",
@@ -257,7 +262,8 @@ inline void check_secondaries(const std::vector<member_view>& members, diag::dia
         const auto& slot = m.config.at(opt::primary_listen_peer_urls);
         if (!slot.is_set() && spread) {
             out.add(detail::finding(
-                diag::code("secondary-default-peers"), "cluster.primary-listen-peer-urls", m.where,
+                diag::code("secondary-default-peers"),
+                config::option_path(opt::primary_listen_peer_urls.spec), m.where,
                 detail::name_of(m) + " leaves primary-listen-peer-urls at its default "
                                      "http://localhost:2380 in a cluster spread over several "
                                      "hosts",
@@ -268,8 +274,8 @@ inline void check_secondaries(const std::vector<member_view>& members, diag::dia
         for (std::size_t i = 0; i < urls.size(); ++i)
             if (advertised.count(urls[i]) == 0)
                 out.add(detail::finding(
-                    diag::code("secondary-unknown-peer"), "cluster.primary-listen-peer-urls",
-                    slot.place_of_item(i),
+                    diag::code("secondary-unknown-peer"),
+                    config::option_path(opt::primary_listen_peer_urls.spec), slot.place_of_item(i),
                     detail::name_of(m) + " points at " + urls[i] + ", which no primary advertises",
                     "use a primary's initial-advertise-peer-urls, e.g. " + *advertised.begin()));
     }
@@ -279,13 +285,13 @@ inline void check_secondaries(const std::vector<member_view>& members, diag::dia
 inline void check_bootstrap(const std::vector<member_view>& members, diag::diagnostics& out) {
     for (const auto& m : members) {
         if (!detail::is_primary(m) || m.config.get(opt::state_flag) == "new") continue;
-        out.add(detail::finding(diag::code("primary-not-new"), "cluster.state-flag",
-                                m.config.at(opt::state_flag).source.where,
-                                detail::name_of(m) + " has state-flag '" +
-                                    m.config.get(opt::state_flag) +
-                                    "'; the primaries of a new cluster bootstrap it with 'new'",
-                                "use state-flag: new unless this primary joins a running cluster "
-                                "after `etcdctl member add`"));
+        out.add(detail::finding(
+            diag::code("primary-not-new"), config::option_path(opt::state_flag.spec),
+            m.config.at(opt::state_flag).source.where,
+            detail::name_of(m) + " has state-flag '" + m.config.get(opt::state_flag) +
+                "'; the primaries of a new cluster bootstrap it with 'new'",
+            "use state-flag: new unless this primary joins a running cluster "
+            "after `etcdctl member add`"));
     }
 }
 
@@ -327,7 +333,8 @@ inline void check_data_dirs(const std::vector<member_view>& members, diag::diagn
         const diag::location& where = data.is_set()   ? data.source.where
                                       : home.is_set() ? home.source.where
                                                       : m.where;
-        out.add(detail::finding(diag::code("data-dir-collision"), "data-dir", where,
+        out.add(detail::finding(diag::code("data-dir-collision"),
+                                config::option_path(opt::data_dir.spec), where,
                                 detail::name_of(m) + " and " + detail::name_of(*it->second) +
                                     " both use data dir " + dir + " on " + m.host,
                                 "give each member on one host its own home-dir or data-dir"));
