@@ -11,6 +11,7 @@
 #include <ctime>
 #include <exception>
 #include <string_view>
+#include <variant>
 
 namespace eg::server {
 
@@ -21,20 +22,7 @@ using json = nlohmann::ordered_json;
 // The option that bounds an object's size, as users write it.
 constexpr std::string_view max_object_option = config::opt::max_call_send_msg_size.spec.yaml_key();
 
-struct route {
-    std::string_view method;
-    std::string_view path;  // "{name}" matches one segment
-    std::string_view group;
-};
-
-constexpr route routes[] = {
-    {"GET", "/healthz", "admin"},          {"GET", "/about", "admin"},
-    {"GET", "/status/members", "cluster"}, {"DELETE", "/status/members/{name}", "cluster"},
-    {"GET", "/object-kinds", "objects"},   {"POST", "/objects", "objects"},
-    {"GET", "/objects", "objects"},        {"GET", "/objects/{name}", "objects"},
-    {"PUT", "/objects/{name}", "objects"}, {"DELETE", "/objects/{name}", "objects"},
-    {"GET", "/status/objects", "objects"}, {"GET", "/status/objects/{name}", "objects"},
-};
+using admin_api::route_id;
 
 std::string strip_query(const std::string& target) {
     const auto q = target.find('?');
@@ -45,7 +33,7 @@ std::string strip_query(const std::string& target) {
 std::optional<std::string> api_path(const std::string& target) {
     std::string path = strip_query(target);
     while (path.size() > 1 && path.back() == '/') path.pop_back();
-    for (std::string_view base : {"/apis/v2", "/apis/v1"}) {
+    for (std::string_view base : {admin_api::prefix, admin_api::v1_prefix}) {
         if (path == base) return std::string();
         if (path.size() > base.size() && path.compare(0, base.size(), base) == 0 &&
             path[base.size()] == '/')
@@ -114,17 +102,19 @@ std::string percent_decode(const std::string& text) {
 api_response route_list() {
     json groups = json::array();
     std::vector<std::string_view> names;
-    for (const auto& r : routes)
+    for (const auto& r : admin_api::routes)
         if (std::find(names.begin(), names.end(), r.group) == names.end()) names.push_back(r.group);
     std::sort(names.begin(), names.end());
     for (const auto group : names) {
         json entries = json::array();
-        for (const auto& r : routes)
+        for (const auto& r : admin_api::routes)
             if (r.group == group) entries.push_back({{"path", r.path}, {"method", r.method}});
         groups.push_back({{"Group", group}, {"Entries", entries}});
     }
     return {200, groups.dump(), "application/json"};
 }
+
+api_response page_not_found() { return {404, "404 page not found\n", "text/plain; charset=utf-8"}; }
 
 api_response about() {
     const std::time_t now = std::time(nullptr);
@@ -140,11 +130,7 @@ api_response about() {
 }  // namespace
 
 api_response error_response(int status, const std::string& message) {
-    // A message may quote what a client sent: bytes that are not UTF-8 are replaced, not thrown on.
-    return {status,
-            json({{"code", status}, {"message", message}})
-                .dump(-1, ' ', false, json::error_handler_t::replace),
-            "text/plain; charset=utf-8"};
+    return {status, admin_api::error_body(status, message), "text/plain; charset=utf-8"};
 }
 
 std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader) {
@@ -187,50 +173,67 @@ api_response admin_routes::member_list() const {
     return {200, rendered_->json, ""};
 }
 
-api_response admin_routes::object_route(const std::string& method, const std::string& path,
-                                        const std::string& name, const std::string& body) const {
-    if (path == "/object-kinds") return {200, json(object_kinds()).dump(), "application/json"};
-    if (!backend_.object_specs || !backend_.write_object)
-        return error_response(503, "objects are not available on this member");
-    if (method == "GET") {
-        const auto specs = backend_.object_specs();
-        if (!specs) return error_response(503, "objects are not known yet");
-        if (!name.empty()) {
-            // One object: only its spec is parsed.
-            const auto found = specs->find(name);
-            if (found == specs->end()) return error_response(404, "not found");
-            const auto spec = parse_bounded_json<json>(found->second);
-            if (!spec.is_object()) return error_response(404, "not found");
-            return {200, spec.dump(), "application/json"};
-        }
-        json list = json::array();  // by name, as the map is
-        for (const auto& [spec_name, text] : *specs) {
-            auto spec = parse_bounded_json<json>(text);
-            if (spec.is_object()) list.push_back(std::move(spec));
-        }
-        return {200, list.dump(), "application/json"};
+bool admin_routes::objects_available() const {
+    return backend_.object_specs && backend_.create_object && backend_.update_object &&
+           backend_.delete_object;
+}
+
+api_response admin_routes::object_list() const {
+    const auto specs = backend_.object_specs();
+    if (!specs) return error_response(503, "objects are not known yet");
+    json list = json::array();  // by name, as the map is
+    for (const auto& [spec_name, text] : *specs) {
+        auto spec = parse_bounded_json<json>(text);
+        if (spec.is_object()) list.push_back(std::move(spec));
     }
-    std::optional<nlohmann::json> spec;
-    if (method != "DELETE") {
-        std::string why;
-        spec = parse_object_body(body, why);
-        if (!spec) return error_response(400, why);
-        if (const auto problem = object_problem(*spec)) return error_response(400, *problem);
-        if (method == "PUT" && spec->value("name", "") != name)
-            return error_response(400, "inconsistent name in url and spec ");
-        // YAML aliases may make the object larger than the body that carried it.
-        if (backend_.max_object_bytes > 0) {
-            const auto size = spec->dump().size();
-            if (size > backend_.max_object_bytes)
-                return error_response(
-                    413, "the object is " + std::to_string(size) +
-                             " bytes once its YAML aliases are expanded, more than the " +
-                             std::to_string(backend_.max_object_bytes) + " bytes allowed (" +
-                             std::string(max_object_option) + ")");
-        }
+    return {200, list.dump(), "application/json"};
+}
+
+api_response admin_routes::object_get(const std::string& name) const {
+    const auto specs = backend_.object_specs();
+    if (!specs) return error_response(503, "objects are not known yet");
+    // One object: only its spec is parsed.
+    const auto found = specs->find(name);
+    if (found == specs->end()) return error_response(404, "not found");
+    const auto spec = parse_bounded_json<json>(found->second);
+    if (!spec.is_object()) return error_response(404, "not found");
+    return {200, spec.dump(), "application/json"};
+}
+
+// The object a POST or PUT body carries, or the 4xx answer that refuses it.
+std::variant<nlohmann::json, api_response> admin_routes::object_of_body(
+    const std::string& body, const std::string* url_name) const {
+    std::string why;
+    auto spec = parse_object_body(body, why);
+    if (!spec) return error_response(400, why);
+    if (const auto problem = object_problem(*spec)) return error_response(400, *problem);
+    if (url_name != nullptr && spec->value("name", "") != *url_name)
+        return error_response(400, "inconsistent name in url and spec ");
+    // YAML aliases may make the object larger than the body that carried it.
+    if (backend_.max_object_bytes > 0) {
+        const auto size = spec->dump().size();
+        if (size > backend_.max_object_bytes)
+            return error_response(
+                413, "the object is " + std::to_string(size) +
+                         " bytes once its YAML aliases are expanded, more than the " +
+                         std::to_string(backend_.max_object_bytes) + " bytes allowed (" +
+                         std::string(max_object_option) + ")");
     }
-    const std::string target_name = method == "POST" ? spec->value("name", "") : name;
-    const auto written = backend_.write_object(method, target_name, spec ? &*spec : nullptr);
+    return std::move(*spec);
+}
+
+api_response admin_routes::write_object(route_id id, const std::string& name,
+                                        const std::string& body) const {
+    object_write written;
+    if (id == route_id::object_delete) {
+        written = backend_.delete_object(name);
+    } else {
+        auto spec = object_of_body(body, id == route_id::object_update ? &name : nullptr);
+        if (auto* refusal = std::get_if<api_response>(&spec)) return std::move(*refusal);
+        const auto& object = std::get<nlohmann::json>(spec);
+        written = id == route_id::object_create ? backend_.create_object(object)
+                                                : backend_.update_object(name, object);
+    }
     switch (written.result) {
         case object_write::exists:
             return error_response(409, written.why);
@@ -241,7 +244,7 @@ api_response admin_routes::object_route(const std::string& method, const std::st
         case object_write::done:
             break;
     }
-    api_response answer{method == "POST" ? 201 : 200, "", ""};
+    api_response answer{id == route_id::object_create ? 201 : 200, "", ""};
     answer.config_version = std::to_string(written.version);
     return answer;
 }
@@ -284,47 +287,68 @@ api_response admin_routes::handle(const std::string& method, const std::string& 
 api_response admin_routes::route(const std::string& method, const std::string& target,
                                  const std::string& body) const {
     const auto path = api_path(target);
-    if (!path) return {404, "404 page not found\n", "text/plain; charset=utf-8"};
-    if (path->empty()) {
-        if (method != "GET") return {405, "", ""};
-        return route_list();
-    }
+    if (!path) return page_not_found();
+    if (path->empty()) return method == "GET" ? route_list() : api_response{405, "", ""};
     bool known_path = false;
-    for (const auto& r : routes) {
+    for (const auto& r : admin_api::routes) {
         std::string name;
         if (!matches(r.path, *path, name)) continue;
         known_path = true;
         if (method != r.method) continue;
+        name = percent_decode(name);
         try {
-            if (r.path == "/healthz") {
-                const std::string waiting = backend_.waiting_for();
-                if (!waiting.empty()) return error_response(503, waiting);
-                if (backend_.health_problem)
-                    if (const std::string problem = backend_.health_problem(); !problem.empty())
-                        return error_response(503, problem);
-                return {200, "", ""};
-            }
-            if (r.path == "/about") return about();
-            if (r.path == "/status/members") return member_list();
-            if (r.path.starts_with("/status/objects"))
-                return object_statuses(percent_decode(name), target);
-            if (r.group == "objects")
-                return object_route(method, std::string(r.path).substr(0, r.path.find("/{")),
-                                    percent_decode(name), body);
-            if (r.path == "/status/members/{name}") {
-                const std::string member = percent_decode(name);
-                if (!backend_.purge(member)) return error_response(404, "not found");
-                return {200, "", ""};
-            }
+            return serve(r.id, name, target, body);
         } catch (const std::exception& e) {
-            if (r.path == "/status/members/{name}")
-                return error_response(
-                    503, "purge member " + percent_decode(name) + " failed: " + e.what());
+            if (r.id == route_id::member_purge)
+                return error_response(503, "purge member " + name + " failed: " + e.what());
             return error_response(503, e.what());
         }
     }
-    if (known_path) return {405, "", ""};
-    return {404, "404 page not found\n", "text/plain; charset=utf-8"};
+    return known_path ? api_response{405, "", ""} : page_not_found();
+}
+
+// One handler per route of the contract: a route without one does not compile (-Wswitch).
+api_response admin_routes::serve(route_id id, const std::string& name, const std::string& target,
+                                 const std::string& body) const {
+    const bool object_route = id == route_id::object_list || id == route_id::object_get ||
+                              id == route_id::object_create || id == route_id::object_update ||
+                              id == route_id::object_delete;
+    if (object_route && !objects_available())
+        return error_response(503, "objects are not available on this member");
+    switch (id) {
+        case route_id::health:
+            return health();
+        case route_id::about:
+            return about();
+        case route_id::member_list:
+            return member_list();
+        case route_id::member_purge:
+            if (!backend_.purge(name)) return error_response(404, "not found");
+            return {200, "", ""};
+        case route_id::object_kinds:
+            return {200, json(object_kinds()).dump(), "application/json"};
+        case route_id::object_list:
+            return object_list();
+        case route_id::object_get:
+            return object_get(name);
+        case route_id::object_create:
+        case route_id::object_update:
+        case route_id::object_delete:
+            return write_object(id, name, body);
+        case route_id::object_status_list:
+        case route_id::object_status_get:
+            return object_statuses(name, target);
+    }
+    return page_not_found();
+}
+
+api_response admin_routes::health() const {
+    const std::string waiting = backend_.waiting_for();
+    if (!waiting.empty()) return error_response(503, waiting);
+    if (backend_.health_problem)
+        if (const std::string problem = backend_.health_problem(); !problem.empty())
+            return error_response(503, problem);
+    return {200, "", ""};
 }
 
 }  // namespace eg::server

@@ -1,10 +1,11 @@
 #pragma once
-// admin routes: the admin API's answers, independent of the HTTP server that carries them.
-// Every route is served under /apis/v1 and /apis/v2; a trailing "/" is ignored. Errors are
-// {"code":<status>,"message":"…"}; an unknown path is 404 "404 page not found", a known path
-// with another method 405 with an empty body.
+// admin routes: the admin API's answers, independent of the HTTP server that carries them. The
+// routes, their paths and the error body are the contract's (include/eg/admin_api.hpp); here is
+// one handler per route, over what the running member offers (admin_backend).
 
 #include "daemon/objects/object_store.hpp"
+
+#include <eg/admin_api.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace eg::server {
@@ -60,10 +62,11 @@ struct admin_backend {
     std::function<std::string()> config_version;
     // Largest object stored, as JSON (YAML aliases expanded); 0: no limit.
     std::size_t max_object_bytes = 0;
-    // Writes an object: method POST (create), PUT (update) or DELETE; spec null for DELETE.
-    std::function<object_write(const std::string& method, const std::string& name,
-                               const nlohmann::json* spec)>
-        write_object;
+    // Object writes (POST, PUT, DELETE); unset: this member serves no objects. Throw on cluster
+    // errors.
+    std::function<object_write(const nlohmann::json& spec)> create_object;
+    std::function<object_write(const std::string& name, const nlohmann::json& spec)> update_object;
+    std::function<object_write(const std::string& name)> delete_object;
 };
 
 api_response error_response(int status, const std::string& message);
@@ -83,9 +86,17 @@ public:
 private:
     api_response route(const std::string& method, const std::string& target,
                        const std::string& body) const;
+    api_response serve(admin_api::route_id id, const std::string& name, const std::string& target,
+                       const std::string& body) const;
+    api_response health() const;
     api_response member_list() const;
-    api_response object_route(const std::string& method, const std::string& path,
-                              const std::string& name, const std::string& body) const;
+    bool objects_available() const;
+    api_response object_list() const;
+    api_response object_get(const std::string& name) const;
+    std::variant<nlohmann::json, api_response> object_of_body(const std::string& body,
+                                                              const std::string* url_name) const;
+    api_response write_object(admin_api::route_id id, const std::string& name,
+                              const std::string& body) const;
     api_response object_statuses(const std::string& name, const std::string& target) const;
 
     admin_backend backend_;

@@ -46,6 +46,13 @@ void require_ready(const startup_state& state) {
     if (!state.ready()) throw std::runtime_error(state.waiting_for());
 }
 
+// Read your writes: this member's view has the change before the answer.
+object_write visible(member_components& parts, object_write written) {
+    if (written.result == object_write::done)
+        parts.objects_view.wait_for_revision(written.revision, 2s);
+    return written;
+}
+
 }  // namespace
 
 admin_backend member_admin_backend(member_components& parts, const startup_state& state,
@@ -76,18 +83,21 @@ admin_backend member_admin_backend(member_components& parts, const startup_state
         },
         .config_version = [p] { return config_version(p->version_view); },
         .max_object_bytes = max_object_bytes,
-        .write_object = [p, s](const std::string& method, const std::string& name,
-                               const nlohmann::json* spec) -> object_write {
-            require_ready(*s);
-            object_write written;
-            if (method == "POST") written = p->objects.create(*spec);
-            if (method == "PUT") written = p->objects.update(name, *spec);
-            if (method == "DELETE") written = p->objects.remove(name);
-            // Read your writes: this member's view has the change before the answer.
-            if (written.result == object_write::done)
-                p->objects_view.wait_for_revision(written.revision, 2s);
-            return written;
-        },
+        .create_object =
+            [p, s](const nlohmann::json& spec) {
+                require_ready(*s);
+                return visible(*p, p->objects.create(spec));
+            },
+        .update_object =
+            [p, s](const std::string& name, const nlohmann::json& spec) {
+                require_ready(*s);
+                return visible(*p, p->objects.update(name, spec));
+            },
+        .delete_object =
+            [p, s](const std::string& name) {
+                require_ready(*s);
+                return visible(*p, p->objects.remove(name));
+            },
     };
 }
 

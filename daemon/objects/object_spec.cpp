@@ -221,7 +221,10 @@ std::optional<nlohmann::json> parse_object_body(std::string_view body, std::stri
                       "each document of a file)";
                 return std::nullopt;
             }
-            spec = yaml_json(YAML::Load(text));
+            spec = yaml_json(YAML::Load(text),
+                             limits::document_budget(
+                                 limits::max_nesting_depth,
+                                 limits::node_bound_for(text.size(), limits::max_document_nodes)));
         } catch (const YAML::DeepRecursion&) {
             why = "the object is nested too deeply; objects nest at most " +
                   std::to_string(limits::max_nesting_depth) + " levels";
@@ -229,7 +232,9 @@ std::optional<nlohmann::json> parse_object_body(std::string_view body, std::stri
         } catch (const yaml_too_large& e) {
             why = std::string(e.what()) + " (objects nest at most " +
                   std::to_string(limits::max_nesting_depth) + " levels and have at most " +
-                  std::to_string(limits::max_document_nodes) + " nodes)";
+                  std::to_string(limits::max_document_nodes) + " nodes, and a YAML body at most " +
+                  std::to_string(limits::nodes_of_any_text) + " plus " +
+                  std::to_string(limits::nodes_per_text_byte) + " per byte)";
             return std::nullopt;
         } catch (const YAML::Exception& e) {
             why = "the body is neither JSON nor YAML: " + std::string(e.what());

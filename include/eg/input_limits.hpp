@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -38,6 +39,18 @@ inline constexpr std::size_t max_object_file_bytes = 64 * 1024 * 1024;
 // used). Higher than max_document_nodes: a file within max_config_file_bytes may hold a
 // mapping of a few hundred thousand entries (labels), which is read in linear time.
 inline constexpr std::size_t max_config_document_nodes = 1'000'000;
+// Besides those totals, a YAML text may expand (aliases counted each time they are used) to at
+// most this many nodes, plus this many per byte of the text: a document without aliases has
+// fewer nodes than bytes, so only alias expansion comes near it, and a few hundred bytes of
+// nested aliases cost a walk of thousands of nodes, not hundreds of thousands.
+inline constexpr std::size_t nodes_of_any_text = 1'000;
+inline constexpr std::size_t nodes_per_text_byte = 16;
+
+// The node bound for a YAML text of `bytes` bytes, at most `max_nodes`.
+inline std::size_t node_bound_for(std::size_t bytes, std::size_t max_nodes) {
+    if (bytes >= max_nodes / nodes_per_text_byte) return max_nodes;
+    return std::min(max_nodes, nodes_of_any_text + nodes_per_text_byte * bytes);
+}
 
 // Why a file cannot be read.
 enum class file_problem { none, cannot_open, cannot_read, directory, not_regular_file, too_large };

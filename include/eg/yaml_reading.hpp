@@ -55,8 +55,9 @@ inline std::optional<YAML::Node> load_yaml(const std::string& text, const std::s
     try {
         YAML::Node root = YAML::Load(text);
         const auto problem = limits::check_yaml_document(
-            root,
-            limits::document_budget(limits::max_nesting_depth, limits::max_config_document_nodes));
+            root, limits::document_budget(
+                      limits::max_nesting_depth,
+                      limits::node_bound_for(text.size(), limits::max_config_document_nodes)));
         if (!problem) return root;
         out.add(beyond_limits(path, *problem));
     } catch (const YAML::DeepRecursion& e) {

@@ -15,6 +15,7 @@
 #include "daemon/admin/admin_routes.hpp"
 #include "daemon/objects/object_store.hpp"
 #include "input_parts.hpp"
+#include "tests/support/ready_member_backend.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -84,8 +85,8 @@ struct memory_member {
             return statuses;
         };
         b.config_version = [this] { return std::to_string(version); };
-        b.write_object = [this](const std::string& method, const std::string& name,
-                                const json* spec) {
+        eg::test::write_objects_with(b, [this](const std::string& method, const std::string& name,
+                                               const json* spec) {
             object_write written;
             const bool exists = specs.count(name) > 0;
             if (method == "POST" && exists) {
@@ -101,7 +102,7 @@ struct memory_member {
                 written.version = ++version;
             }
             return written;
-        };
+        });
         return b;
     }
 };

@@ -6,6 +6,7 @@
 #include "daemon/admin/admin_routes.hpp"
 #include "daemon/admin/admin_server.hpp"
 #include "support/file_text.hpp"
+#include "support/ready_member_backend.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -41,9 +42,10 @@ eg::server::admin_backend ready_backend() {
     backend.purge = [](const std::string&) { return false; };
     backend.config_version = [] { return std::string("7"); };
     backend.object_specs = [] { return std::optional<std::map<std::string, std::string>>(); };
-    backend.write_object = [](const std::string&, const std::string&, const nlohmann::json*) {
-        return eg::server::object_write{eg::server::object_write::refused, 0, "read-only", 0};
-    };
+    eg::test::write_objects_with(
+        backend, [](const std::string&, const std::string&, const nlohmann::json*) {
+            return eg::server::object_write{eg::server::object_write::refused, 0, "read-only", 0};
+        });
     return backend;
 }
 

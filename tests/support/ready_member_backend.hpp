@@ -4,6 +4,9 @@
 
 #include "daemon/admin/admin_routes.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +22,23 @@ inline server::admin_backend ready_member_backend() {
     backend.leader_id = [] { return std::string(); };
     backend.purge = [](const std::string&) { return false; };
     return backend;
+}
+
+// One function for the three object writes, told the method of the request ("POST", "PUT" or
+// "DELETE"), the object's name and its spec (nullptr for DELETE): for tests that record writes.
+using object_writer = std::function<server::object_write(
+    const std::string& method, const std::string& name, const nlohmann::json* spec)>;
+
+inline void write_objects_with(server::admin_backend& backend, object_writer writer) {
+    backend.create_object = [writer](const nlohmann::json& spec) {
+        return writer("POST", spec.value("name", ""), &spec);
+    };
+    backend.update_object = [writer](const std::string& name, const nlohmann::json& spec) {
+        return writer("PUT", name, &spec);
+    };
+    backend.delete_object = [writer](const std::string& name) {
+        return writer("DELETE", name, nullptr);
+    };
 }
 
 }  // namespace eg::test

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -182,13 +183,13 @@ TEST_CASE("admin routes: objects are validated before anything is written", "[ad
             {"p", R"({"kind":"Pipeline","name":"p","filters":[]})"},
             {"a", R"({"kind":"HTTPServer","name":"a","port":80})"}};
     };
-    backend.write_object = [&](const std::string& method, const std::string&,
-                               const nlohmann::json*) {
-        ++writes;
-        return eg::server::object_write{
-            method == "POST" ? eg::server::object_write::done : eg::server::object_write::not_found,
-            5, ""};
-    };
+    eg::test::write_objects_with(
+        backend, [&](const std::string& method, const std::string&, const nlohmann::json*) {
+            ++writes;
+            return eg::server::object_write{method == "POST" ? eg::server::object_write::done
+                                                             : eg::server::object_write::not_found,
+                                            5, ""};
+        });
     const admin_routes routes(backend);
     auto post = [&](const std::string& body) {
         return routes.handle("POST", "/apis/v2/objects", body);
@@ -523,10 +524,11 @@ TEST_CASE("admin routes: object bodies may be YAML", "[admin-routes]") {
     backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
         return std::map<std::string, std::string>{};
     };
-    backend.write_object = [&](const std::string&, const std::string&, const nlohmann::json* spec) {
-        written = *spec;
-        return eg::server::object_write{eg::server::object_write::done, 1, ""};
-    };
+    eg::test::write_objects_with(
+        backend, [&](const std::string&, const std::string&, const nlohmann::json* spec) {
+            written = *spec;
+            return eg::server::object_write{eg::server::object_write::done, 1, ""};
+        });
     const admin_routes routes(backend);
     const auto created = routes.handle("POST", "/apis/v2/objects",
                                        "kind: HTTPServer\nname: from-yaml\nport: 10080\nhttps: "
@@ -547,4 +549,54 @@ TEST_CASE("admin routes: every answer carries the config version", "[admin-route
     CHECK(routes.handle("GET", "/apis/v2/healthz").config_version == "42");
     CHECK(routes.handle("GET", "/nowhere").config_version == "42");
     CHECK(routes.handle("POST", "/apis/v2/healthz").config_version == "42");
+}
+
+TEST_CASE(
+    "admin API contract: every route egctl may call is served, and the route list is the "
+    "contract's",
+    "[admin-routes][contract]") {
+    auto backend = ready_member_backend();
+    backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
+        return std::map<std::string, std::string>{{"x", R"({"kind":"Pipeline","name":"x"})"}};
+    };
+    backend.object_statuses = []() -> std::optional<std::map<std::string, std::string>> {
+        return std::map<std::string, std::string>{};
+    };
+    eg::test::write_objects_with(
+        backend, [](const std::string&, const std::string&, const nlohmann::json*) {
+            return eg::server::object_write{eg::server::object_write::done, 1, ""};
+        });
+    const admin_routes routes(backend);
+    const std::string body = R"({"kind":"Pipeline","name":"x","filters":[]})";
+    for (const auto& route : eg::admin_api::routes) {
+        const std::string path = eg::admin_api::path_of(route.id, "x");
+        INFO(route.method << " " << path);
+        const auto answer = routes.handle(std::string(route.method), path, body);
+        CHECK(answer.body != "404 page not found\n");  // 404 "not found" of a purge is served
+        CHECK(answer.status != 405);
+        CHECK(answer.status < 500);
+    }
+    // The list served at /apis/v2 names each route of the contract once.
+    const auto listed = nlohmann::json::parse(routes.handle("GET", "/apis/v2").body);
+    std::size_t entries = 0;
+    for (const auto& group : listed)
+        for (const auto& entry : group["Entries"]) {
+            ++entries;
+            const auto path = entry["path"].get<std::string>();
+            const auto method = entry["method"].get<std::string>();
+            CHECK(std::count_if(
+                      std::begin(eg::admin_api::routes), std::end(eg::admin_api::routes),
+                      [&](const auto& r) { return r.path == path && r.method == method; }) == 1);
+        }
+    CHECK(entries == std::size(eg::admin_api::routes));
+}
+
+TEST_CASE("admin API contract: paths escape the name as one segment", "[admin-routes][contract]") {
+    using eg::admin_api::route_id;
+    CHECK(eg::admin_api::path_of(route_id::health) == "/apis/v2/healthz");
+    CHECK(eg::admin_api::path_of(route_id::object_get, "a b/c") == "/apis/v2/objects/a%20b%2Fc");
+    CHECK(eg::admin_api::path_of(route_id::member_purge, "machine-4") ==
+          "/apis/v2/status/members/machine-4");
+    CHECK(eg::admin_api::error_body(400, "bad \xff") ==
+          "{\"code\":400,\"message\":\"bad \xEF\xBF\xBD\"}");
 }

@@ -158,6 +158,16 @@ TEST_CASE("check_yaml_document: counts every use of an alias and stops at the no
                                                "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n")));
 }
 
+TEST_CASE("node_bound_for: 1000 nodes plus 16 per byte of the text, up to the total",
+          "[input_limits]") {
+    CHECK(limits::node_bound_for(0, 200'000) == 1'000);
+    CHECK(limits::node_bound_for(380, 200'000) == 7'080);
+    CHECK(limits::node_bound_for(12'437, 200'000) == 199'992);
+    CHECK(limits::node_bound_for(12'438, 200'000) == 200'000);
+    CHECK(limits::node_bound_for(4 * 1024 * 1024, 1'000'000) == 1'000'000);
+    CHECK(limits::node_bound_for(std::size_t(-1), 1'000'000) == 1'000'000);
+}
+
 TEST_CASE("check_yaml_document: counts keys and values of a mapping", "[input_limits]") {
     const auto root = YAML::Load("{a: 1, b: 2}");
     CHECK_FALSE(limits::check_yaml_document(root, limits::document_budget(64, 5)));
@@ -169,9 +179,15 @@ TEST_CASE("check_yaml_document: counts keys and values of a mapping", "[input_li
 TEST_CASE("load_yaml: an alias bomb is EG122 naming the node bound, not gigabytes",
           "[input_limits]") {
     diag::diagnostics out;
-    CHECK_FALSE(cfg::load_yaml(alias_bomb(), "m.yaml", out));
+    const std::string bomb = alias_bomb();
+    CHECK_FALSE(cfg::load_yaml(bomb, "m.yaml", out));
     const auto d = only(out, "EG122");
-    CHECK(d.message == "the YAML has more than 1000000 nodes once its aliases are expanded");
+    // A small text may expand to 1000 nodes plus 16 per byte (at most 1,000,000).
+    const std::size_t bound = 1000 + 16 * bomb.size();
+    REQUIRE(bound < limits::max_config_document_nodes);
+    CHECK(limits::node_bound_for(bomb.size(), limits::max_config_document_nodes) == bound);
+    CHECK(d.message == "the YAML has more than " + std::to_string(bound) +
+                           " nodes once its aliases are expanded");
     CHECK(diag::location_text(d.where).rfind("m.yaml:", 0) == 0);
     CHECK(d.hint.find("alias") != std::string::npos);
 }

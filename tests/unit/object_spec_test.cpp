@@ -4,6 +4,7 @@
 #include "daemon/objects/object_spec.hpp"
 #include "daemon/admin/admin_routes.hpp"
 #include "daemon/objects/bounded_json.hpp"
+#include "support/ready_member_backend.hpp"
 
 #include <eg/input_limits.hpp>
 #include <eg/utf8.hpp>
@@ -160,13 +161,14 @@ TEST_CASE("admin routes: an object larger than the limit once expanded is 413", 
     backend.object_specs = []() -> std::optional<std::map<std::string, std::string>> {
         return std::map<std::string, std::string>{};
     };
-    backend.max_object_bytes = 4096;
-    backend.write_object = [&](const std::string&, const std::string&, const json*) {
+    backend.max_object_bytes = 1024;
+    eg::test::write_objects_with(backend, [&](const std::string&, const std::string&, const json*) {
         ++writes;
         return eg::server::object_write{eg::server::object_write::done, 1, ""};
-    };
+    });
     const eg::server::admin_routes routes(backend);
-    const auto answer = routes.handle("POST", "/apis/v2/objects", alias_bomb(3));  // 6,561 x
+    const auto answer =
+        routes.handle("POST", "/apis/v2/objects", alias_bomb(2));  // 729 x: about 3 KB
     CHECK(answer.status == 413);
     CHECK_THAT(answer.body, Catch::Contains("once its YAML aliases are expanded") &&
                                 Catch::Contains("max-call-send-msg-size"));
@@ -180,9 +182,9 @@ TEST_CASE("admin routes: a stored object nested too deeply is left out, not a cr
         return std::map<std::string, std::string>{{"deep", nested_json(20000)},
                                                   {"ok", R"({"kind":"Pipeline","name":"ok"})"}};
     };
-    backend.write_object = [](const std::string&, const std::string&, const json*) {
+    eg::test::write_objects_with(backend, [](const std::string&, const std::string&, const json*) {
         return eg::server::object_write{eg::server::object_write::done, 1, ""};
-    };
+    });
     const eg::server::admin_routes routes(backend);
     const auto list = routes.handle("GET", "/apis/v2/objects");
     CHECK(list.status == 200);

@@ -3,6 +3,7 @@
 
 #include "daemon/objects/object_status.hpp"
 #include "daemon/admin/admin_routes.hpp"
+#include "support/ready_member_backend.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -154,9 +155,10 @@ eg::server::admin_backend backend_with_statuses(
         return std::map<std::string, std::string>{{"demo", R"({"name":"demo","kind":"Pipeline"})"},
                                                   {"web", R"({"name":"web","kind":"HTTPServer"})"}};
     };
-    backend.write_object = [](const std::string&, const std::string&, const nlohmann::json*) {
-        return eg::server::object_write{};
-    };
+    eg::test::write_objects_with(backend,
+                                 [](const std::string&, const std::string&, const nlohmann::json*) {
+                                     return eg::server::object_write{};
+                                 });
     backend.object_statuses = [statuses] { return statuses; };
     return backend;
 }

@@ -6,6 +6,9 @@
 
 #include "tools/egctl/rc_file.hpp"
 
+#include <eg/admin_api.hpp>
+#include <eg/input_limits.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -14,12 +17,13 @@
 namespace eg::ctl {
 
 inline constexpr std::string_view default_server = "localhost:2381";
-inline constexpr std::string_view api_prefix = "/apis/v2";
-inline constexpr std::string_view health_path = "/apis/v2/healthz";
-inline constexpr std::string_view members_path = "/apis/v2/status/members";
-inline constexpr std::string_view object_kinds_path = "/apis/v2/object-kinds";
-inline constexpr std::string_view objects_path = "/apis/v2/objects";
-inline constexpr std::string_view object_statuses_path = "/apis/v2/status/objects";
+// The admin API's paths, from the contract the daemon serves (include/eg/admin_api.hpp).
+using admin_api::route_id;
+inline const std::string health_path = admin_api::path_of(route_id::health);
+inline const std::string members_path = admin_api::path_of(route_id::member_list);
+inline const std::string object_kinds_path = admin_api::path_of(route_id::object_kinds);
+inline const std::string objects_path = admin_api::path_of(route_id::object_list);
+inline const std::string object_statuses_path = admin_api::path_of(route_id::object_status_list);
 inline constexpr std::string_view http_scheme = "http://";
 inline constexpr std::string_view https_scheme = "https://";
 
@@ -36,31 +40,12 @@ inline std::string make_url(std::string_view flag_server, const current_config* 
     return std::string(https ? https_scheme : http_scheme) + server + std::string(path);
 }
 
-// Percent-encodes a path segment (a member or object name) so the URL stays one segment.
-inline std::string escape_path_segment(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-        if (keep) {
-            out += c;
-        } else {
-            out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-        }
-    }
-    return out;
-}
-
 inline std::string member_path(std::string_view name) {
-    return std::string(members_path) + "/" + escape_path_segment(name);
+    return admin_api::path_of(route_id::member_purge, name);
 }
 
 inline std::string object_path(std::string_view name) {
-    return std::string(objects_path) + "/" + escape_path_segment(name);
+    return admin_api::path_of(route_id::object_get, name);
 }
 
 // What Go's HTTP server answers a plain HTTP request made to its HTTPS port.
@@ -82,6 +67,8 @@ inline bool successful_status(int status) { return status >= 200 && status < 300
 // The error for an unsuccessful answer: "<code>: <message>" from a JSON body
 // {"code":N,"message":"..."}; "0: <body>" when the body is not such an object.
 inline std::string api_error_message(std::string_view body) {
+    // Bounded: a reply nested thousands deep would overflow the stack when destroyed.
+    if (limits::json_nesting_problem(body)) return "0: " + std::string(body);
     const auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return "0: " + std::string(body);
     long long code = 0;
