@@ -55,28 +55,40 @@ std::string output_of(spawn_request request) {
     return text;
 }
 
-// A `cat` that waits on a pipe for stdin (and prints to /dev/null), to look at in /proc; it
-// ends when this goes out of scope.
+// A `cat` between two pipes, to look at in /proc once it has echoed a first line (its
+// start-up, where the dynamic loader opens files, is over then); it ends when this goes out of
+// scope.
 class waiting_child {
 public:
     explicit waiting_child(spawn_request request) {
-        int ends[2];
-        REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
-        input_ = ends[1];
+        int in[2];
+        int out[2];
+        REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+        REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+        input_ = in[1];
+        output_ = out[0];
         request.executable = "/bin/cat";
         request.arguments = {"cat"};
-        request.descriptors.insert(request.descriptors.begin(),
-                                   {{0, ends[0]}, {1, descriptor_mapping::null_device}});
+        request.descriptors.insert(request.descriptors.begin(), {{0, in[0]}, {1, out[1]}});
         const spawn_result child = eg::server::spawn(request);
-        ::close(ends[0]);
+        ::close(in[0]);
+        ::close(out[1]);
         INFO(child.error);
         REQUIRE(child);
         pid_ = child.pid;
+        REQUIRE(::write(input_, "ready\n", 6) == 6);
+        std::string echoed;
+        char buffer[16];
+        ssize_t got = 0;
+        while (echoed.size() < 6 && (got = ::read(output_, buffer, sizeof buffer)) > 0)
+            echoed.append(buffer, static_cast<std::size_t>(got));
+        REQUIRE(echoed == "ready\n");
     }
     waiting_child(const waiting_child&) = delete;
     waiting_child& operator=(const waiting_child&) = delete;
     ~waiting_child() {
         ::close(input_);
+        ::close(output_);
         if (pid_ > 0) wait_status(pid_);
     }
     pid_t pid() const { return pid_; }
@@ -93,6 +105,7 @@ public:
 
 private:
     int input_ = -1;
+    int output_ = -1;
     pid_t pid_ = -1;
 };
 
@@ -152,8 +165,7 @@ TEST_CASE("spawner: the descriptor map is applied, a swap included", "[spawner]"
         CHECK(seen.at(101) == (dir.path() / "a").string());
         CHECK(seen.at(5) == (dir.path() / "c").string());
         CHECK(seen.at(2) == (dir.path() / "c").string());
-        CHECK(seen.at(1) == "/dev/null");
-        CHECK(seen.size() == 6);  // 0 (the pipe), 1, 2, 5, 100, 101
+        CHECK(seen.size() == 6);  // 0 and 1 (the pipes), 2, 5, 100, 101
     }
     for (const int fd : {a, b, c}) ::close(fd);
 }
@@ -225,10 +237,11 @@ TEST_CASE("spawner: the parent-death signal comes when the spawning thread ends"
     REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
     spawn_result child;
     std::thread spawning([&] {
-        child = eg::server::spawn({.executable = "/bin/cat",
-                                   .arguments = {"cat"},
-                                   .descriptors = {{0, ends[0]}},
-                                   .parent_death_signal = SIGKILL});
+        child =
+            eg::server::spawn({.executable = "/bin/cat",
+                               .arguments = {"cat"},
+                               .descriptors = {{0, ends[0]}, {1, descriptor_mapping::null_device}},
+                               .parent_death_signal = SIGKILL});
     });
     spawning.join();
     REQUIRE(child);
