@@ -1,15 +1,17 @@
 #pragma once
 // etcd supervisor: runs the real etcd of a primary and keeps it running.
-//  - etcd is started from a thread that lives as long as the supervisor, with an empty signal
-//    mask, default signal dispositions, an explicit environment and its own process group, and
+//  - etcd is started (by the process spawner) from a thread that lives as long as the
+//    supervisor, with an empty signal mask, default signal dispositions, an explicit
+//    environment, its own process group, no descriptor of the daemon's but its output, and
 //    PR_SET_PDEATHSIG so that it dies with the daemon even when the daemon is SIGKILLed;
 //  - a crashed etcd is restarted with capped exponential backoff; meanwhile down() says how it
 //    ended and when it starts again;
 //  - stop() sends SIGTERM to the process group, then SIGKILL after a grace period.
 
+#include "daemon/process/spawner.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,48 +114,43 @@ private:
         if (on_event_) on_event_(text);
     }
 
-    // fork + exec from this (long-lived) thread; only async-signal-safe calls in the child.
-    pid_t spawn() {
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(launch_.binary.c_str()));
-        for (auto& a : launch_.arguments) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        std::vector<char*> envp;
-        for (auto& e : launch_.environment) envp.push_back(const_cast<char*>(e.c_str()));
-        envp.push_back(nullptr);
+    // Started from this (long-lived) thread, as the parent-death signal is the thread's. etcd
+    // gets /dev/null as stdin, the output file or pipe (else the daemon's own) as stdout and
+    // stderr, and no other descriptor.
+    spawn_result spawn() {
+        spawn_request request;
+        request.executable = launch_.binary;
+        request.arguments.push_back(launch_.binary);
+        request.arguments.insert(request.arguments.end(), launch_.arguments.begin(),
+                                 launch_.arguments.end());
+        request.environment = launch_.environment;
+        request.own_process_group = true;
+        request.parent_death_signal = SIGKILL;
         int output = -1;
         int pipe_read = -1;
         if (!launch_.output_file.empty()) {
             output = ::open(launch_.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
                             0644);
-            if (output < 0) return -1;
+            if (output < 0)
+                return {.failed = spawn_step::prepare,
+                        .error_number = errno,
+                        .error = "open " + launch_.output_file + ": " + std::strerror(errno)};
         } else if (launch_.output_line) {
             int ends[2];
-            if (::pipe2(ends, O_CLOEXEC) != 0) return -1;
+            if (::pipe2(ends, O_CLOEXEC) != 0)
+                return {.failed = spawn_step::pipe,
+                        .error_number = errno,
+                        .error = std::string("pipe: ") + std::strerror(errno)};
             pipe_read = ends[0];
             output = ends[1];
         }
-        const pid_t parent = ::getpid();
-        const pid_t child = ::fork();
-        if (child == 0) {
-            ::setpgid(0, 0);
-            sigset_t none;
-            sigemptyset(&none);
-            ::sigprocmask(SIG_SETMASK, &none, nullptr);
-            for (int s = 1; s < NSIG; ++s) ::signal(s, SIG_DFL);
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(127);  // the daemon died before prctl
-            if (output >= 0) {
-                ::dup2(output, STDOUT_FILENO);
-                ::dup2(output, STDERR_FILENO);
-            }
-            ::execve(argv[0], argv.data(), envp.data());
-            ::_exit(127);
-        }
+        request.descriptors = {{0, descriptor_mapping::null_device},
+                               {1, output >= 0 ? output : 1},
+                               {2, output >= 0 ? output : 2}};
+        spawn_result child = server::spawn(request);
         if (output >= 0) ::close(output);
-        if (child > 0) ::setpgid(child, child);
         if (pipe_read >= 0) {
-            if (child > 0)
+            if (child)
                 forward_output(pipe_read);
             else
                 ::close(pipe_read);
@@ -187,12 +184,13 @@ private:
         auto backoff = launch_.first_backoff;
         bool first = true;
         while (true) {
-            const pid_t child = spawn();
+            const spawn_result spawned = spawn();
+            const pid_t child = spawned.pid;
             {
                 std::lock_guard lock(mutex_);
                 if (child <= 0) {
                     spawn_failed_ = first;
-                    outage_ = outage{std::string("could not be started: ") + std::strerror(errno),
+                    outage_ = outage{"could not be started: " + spawned.error,
                                      std::chrono::steady_clock::now() + backoff};
                 } else {
                     pid_ = child;
@@ -202,7 +200,7 @@ private:
             }
             changed_.notify_all();
             if (child <= 0) {
-                event("cannot start " + launch_.binary + ": " + std::strerror(errno));
+                event("cannot start etcd: " + spawned.error);
                 if (first) return;
             } else {
                 event("etcd started, pid " + std::to_string(child));

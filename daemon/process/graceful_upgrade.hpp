@@ -11,6 +11,7 @@
 // in both processes for the whole hand-over.
 
 #include "daemon/process/logger.hpp"
+#include "daemon/process/spawner.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -86,91 +87,35 @@ inline std::string executable_of(pid_t pid) {
 inline std::string own_executable() { return executable_of(::getpid()); }
 
 // Starts `executable` with `arguments` (argv[0] first) and this environment plus the hand-over
-// variables, `listener_fd` becoming descriptor 3 and every other descriptor above 2 closed.
+// variables, in this process group, with this process's stdin, stdout and stderr (/dev/null for
+// a closed one), `listener_fd` as descriptor 3 and no other descriptor.
 // Returns the child's pid, or -1 with `error` set when it could not be started.
 inline pid_t start_upgraded(const std::string& executable,
                             const std::vector<std::string>& arguments, int listener_fd,
                             std::string& error) {
-    // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
-    std::vector<std::string> environment;
+    spawn_request request;
+    request.executable = executable;
+    request.arguments = arguments;
     for (char** entry = environ; *entry != nullptr; ++entry) {
         const std::string_view text(*entry);
         if (text.starts_with(std::string(listen_fds_variable) + "=") ||
             text.starts_with(std::string(upgrade_parent_variable) + "="))
             continue;
-        environment.emplace_back(text);
+        request.environment.emplace_back(text);
     }
-    environment.push_back(std::string(listen_fds_variable) + "=1");
-    environment.push_back(std::string(upgrade_parent_variable) + "=" + std::to_string(::getpid()));
-    std::vector<char*> envp;
-    for (auto& entry : environment) envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argument_copies = arguments;
-    std::vector<char*> argv;
-    for (auto& argument : argument_copies) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-
-    // exec's failure travels back through a close-on-exec pipe: EOF means it succeeded.
-    int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0) {
-        error = std::string("pipe: ") + std::strerror(errno);
-        return -1;
-    }
-    for (int& end : report) {
-        if (end > inherited_listener_fd) continue;  // keep descriptor 3 free for the listener
-        const int moved = ::fcntl(end, F_DUPFD_CLOEXEC, inherited_listener_fd + 1);
-        ::close(end);
-        end = moved;
-    }
-    if (report[0] < 0 || report[1] < 0) {
-        error = std::string("pipe: ") + std::strerror(errno);
-        for (const int end : report)
-            if (end >= 0) ::close(end);
-        return -1;
-    }
-    const pid_t child = ::fork();
-    if (child < 0) {
-        error = std::string("fork: ") + std::strerror(errno);
-        ::close(report[0]);
-        ::close(report[1]);
-        return -1;
-    }
-    if (child == 0) {
-        sigset_t none;
-        sigemptyset(&none);
-        ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
-        ::signal(SIGPIPE, SIG_DFL);
-        int failure = 0;
-        if (listener_fd == inherited_listener_fd) {
-            if (::fcntl(inherited_listener_fd, F_SETFD, 0) != 0) failure = errno;
-        } else if (::dup2(listener_fd, inherited_listener_fd) < 0) {
-            failure = errno;
-        }
-        if (failure == 0) {
-            // Every descriptor above the listener closes at exec; the report pipe stays open
-            // until then, so a failed exec can still report.
-            if (::close_range(inherited_listener_fd + 1, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-                for (int fd = inherited_listener_fd + 1; fd < 65536; ++fd)
-                    if (fd != report[1]) ::close(fd);
-            ::execve(executable.c_str(), argv.data(), envp.data());
-            failure = errno;
-        }
-        [[maybe_unused]] const auto ignored = ::write(report[1], &failure, sizeof(failure));
-        ::_exit(127);
-    }
-    ::close(report[1]);
-    int failure = 0;
-    ssize_t got = 0;
-    do {
-        got = ::read(report[0], &failure, sizeof(failure));
-    } while (got < 0 && errno == EINTR);
-    ::close(report[0]);
-    if (got == static_cast<ssize_t>(sizeof(failure))) {
-        ::waitpid(child, nullptr, 0);
-        error = "cannot run " + executable + ": " + std::strerror(failure);
-        return -1;
-    }
-    return child;
+    request.environment.push_back(std::string(listen_fds_variable) + "=1");
+    request.environment.push_back(std::string(upgrade_parent_variable) + "=" +
+                                  std::to_string(::getpid()));
+    for (int fd = 0; fd < inherited_listener_fd; ++fd)
+        request.descriptors.push_back(
+            {fd, ::fcntl(fd, F_GETFD) != -1 ? fd : descriptor_mapping::null_device});
+    request.descriptors.push_back({inherited_listener_fd, listener_fd});
+    const spawn_result child = spawn(request);
+    if (!child)
+        error =
+            "cannot run " + executable + ": " +
+            (child.failed == spawn_step::exec ? std::strerror(child.error_number) : child.error);
+    return child.pid;
 }
 
 // --signal-upgrade: SIGUSR2 to the pid in pid_path. Returns an error text, empty on success.

@@ -1,11 +1,10 @@
 // Test support: a program running in the background for as long as the test needs it, its
-// output going to a file. It dies with the test (parent-death signal), and the destructor kills
-// and reaps it.
+// output going to a file, stdin /dev/null and no other descriptor of the test's. It dies with
+// the test (parent-death signal of the spawning thread), and the destructor kills and reaps it.
 #pragma once
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,48 +18,37 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/process/spawner.hpp"
 #include "support/process.hpp"
 
 namespace eg::test {
 
 class background_process {
 public:
+    // `inherited`: descriptors of the test's to hand to the program besides stdin (/dev/null),
+    // stdout and stderr (the output file).
     background_process(const std::vector<std::string>& argv,
                        const std::map<std::string, std::string>& env, const std::string& cwd,
-                       std::string output_file)
+                       std::string output_file,
+                       const std::vector<server::descriptor_mapping>& inherited = {})
         : output_file_(std::move(output_file)) {
         std::map<std::string, std::string> full = env;
         full.try_emplace("PATH", std::string(default_path));
-        std::vector<std::string> env_strings;
-        for (const auto& [k, v] : full) env_strings.push_back(k + "=" + v);
-        std::vector<char*> envp;
-        for (auto& e : env_strings) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        std::vector<std::string> args = argv;
-        std::vector<char*> argp;
-        for (auto& a : args) argp.push_back(a.data());
-        argp.push_back(nullptr);
+        server::spawn_request request;
+        request.executable = argv.at(0);
+        request.arguments = argv;
+        for (const auto& [k, v] : full) request.environment.push_back(k + "=" + v);
+        request.parent_death_signal = SIGKILL;
+        request.working_directory = cwd;
         const int out =
             ::open(output_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (out < 0) throw std::runtime_error("cannot open " + output_file_);
-        const pid_t parent = ::getpid();
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(127);
-            sigset_t none;
-            sigemptyset(&none);
-            ::sigprocmask(SIG_SETMASK, &none, nullptr);
-            ::dup2(out, STDOUT_FILENO);
-            ::dup2(out, STDERR_FILENO);
-            const int null = ::open("/dev/null", O_RDONLY);
-            if (null >= 0) ::dup2(null, STDIN_FILENO);
-            if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-            ::execve(argp[0], argp.data(), envp.data());
-            ::_exit(127);
-        }
+        request.descriptors = {{0, server::descriptor_mapping::null_device}, {1, out}, {2, out}};
+        request.descriptors.insert(request.descriptors.end(), inherited.begin(), inherited.end());
+        const server::spawn_result spawned = server::spawn(request);
         ::close(out);
-        if (pid_ < 0) throw std::runtime_error("fork failed");
+        if (!spawned) throw std::runtime_error("cannot start " + argv[0] + ": " + spawned.error);
+        pid_ = spawned.pid;
     }
     background_process(const background_process&) = delete;
     background_process& operator=(const background_process&) = delete;

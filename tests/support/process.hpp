@@ -1,11 +1,11 @@
-// Test support: run a child process with posix_spawn, capture its output, enforce a timeout.
+// Test support: run a child process (with the daemon's spawner), capture its output, enforce a
+// timeout.
 #pragma once
 
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +21,8 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "daemon/process/spawner.hpp"
 
 #ifndef EG_SOURCE_DIR
 #error "EG_SOURCE_DIR is not defined: link the test against eg_test_support"
@@ -155,44 +157,6 @@ private:
     bool was_pending_ = false;
 };
 
-class spawn_actions {
-public:
-    spawn_actions() {
-        if (const int rc = ::posix_spawn_file_actions_init(&actions_); rc != 0) {
-            throw std::system_error(rc, std::generic_category(), "run_process: file actions");
-        }
-    }
-    spawn_actions(const spawn_actions&) = delete;
-    spawn_actions& operator=(const spawn_actions&) = delete;
-    ~spawn_actions() { ::posix_spawn_file_actions_destroy(&actions_); }
-    posix_spawn_file_actions_t* get() { return &actions_; }
-
-private:
-    posix_spawn_file_actions_t actions_{};
-};
-
-class spawn_attr {
-public:
-    spawn_attr() {
-        if (const int rc = ::posix_spawnattr_init(&attr_); rc != 0) {
-            throw std::system_error(rc, std::generic_category(), "run_process: spawn attr");
-        }
-    }
-    spawn_attr(const spawn_attr&) = delete;
-    spawn_attr& operator=(const spawn_attr&) = delete;
-    ~spawn_attr() { ::posix_spawnattr_destroy(&attr_); }
-    posix_spawnattr_t* get() { return &attr_; }
-
-private:
-    posix_spawnattr_t attr_{};
-};
-
-inline void check_spawn(int rc, const char* what) {
-    if (rc != 0) {
-        throw std::system_error(rc, std::generic_category(), std::string("run_process: ") + what);
-    }
-}
-
 inline bool is_executable_file(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
@@ -281,60 +245,28 @@ inline process_result run_process(const std::vector<std::string>& argv,
     for (const auto& [key, value] : env) {
         env_strings.push_back(key + "=" + value);
     }
-    std::vector<char*> envp;
-    envp.reserve(env_strings.size() + 1);
-    for (auto& entry : env_strings) {
-        envp.push_back(entry.data());
-    }
-    envp.push_back(nullptr);
-
     const std::string program = detail::find_on_path(argv[0], env.at("PATH"));
-    std::vector<std::string> args(argv.begin(), argv.end());
-    std::vector<char*> argp;
-    argp.reserve(args.size() + 1);
-    for (auto& arg : args) {
-        argp.push_back(arg.data());
-    }
-    argp.push_back(nullptr);
 
     detail::pipe_pair in = detail::make_pipe();
     detail::pipe_pair out = detail::make_pipe();
     detail::pipe_pair err = detail::make_pipe();
 
-    detail::spawn_actions actions;
-    detail::check_spawn(::posix_spawn_file_actions_adddup2(actions.get(), in.read.get(), 0),
-                        "dup2 stdin");
-    detail::check_spawn(::posix_spawn_file_actions_adddup2(actions.get(), out.write.get(), 1),
-                        "dup2 stdout");
-    detail::check_spawn(::posix_spawn_file_actions_adddup2(actions.get(), err.write.get(), 2),
-                        "dup2 stderr");
-    if (!opts.cwd.empty()) {
-        detail::check_spawn(::posix_spawn_file_actions_addchdir_np(actions.get(), opts.cwd.c_str()),
-                            "chdir");
-    }
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    detail::check_spawn(::posix_spawn_file_actions_addclosefrom_np(actions.get(), 3), "closefrom");
-#endif
-
-    detail::spawn_attr attr;
-    sigset_t empty_mask;
-    ::sigemptyset(&empty_mask);
-    sigset_t all_signals;
-    ::sigfillset(&all_signals);
-    detail::check_spawn(::posix_spawnattr_setsigmask(attr.get(), &empty_mask), "sigmask");
-    detail::check_spawn(::posix_spawnattr_setsigdefault(attr.get(), &all_signals), "sigdefault");
-    detail::check_spawn(::posix_spawnattr_setpgroup(attr.get(), 0), "pgroup");
-    detail::check_spawn(
-        ::posix_spawnattr_setflags(
-            attr.get(), POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP),
-        "flags");
+    server::spawn_request request;
+    request.executable = program;
+    request.arguments = argv;
+    request.environment = std::move(env_strings);
+    request.descriptors = {{0, in.read.get()}, {1, out.write.get()}, {2, err.write.get()}};
+    request.own_process_group = true;
+    request.working_directory = opts.cwd;
 
     detail::sigpipe_guard sigpipe_blocked;
 
-    pid_t pid = -1;
-    detail::check_spawn(
-        ::posix_spawn(&pid, program.c_str(), actions.get(), attr.get(), argp.data(), envp.data()),
-        ("spawn " + program).c_str());
+    const server::spawn_result spawned = server::spawn(request);
+    if (!spawned) {
+        throw std::system_error(spawned.error_number, std::generic_category(),
+                                "run_process: " + spawned.error);
+    }
+    const pid_t pid = spawned.pid;
     detail::child_reaper reaper(pid);
 
     // The child holds its own copies now; keeping ours open would hide EOF.
