@@ -40,6 +40,25 @@ bool pause(std::chrono::milliseconds pause, const std::atomic<bool>& stopping) {
     return !stopping;
 }
 
+// Logs (at debug level) how long a start-up step took, when it ends.
+class step_timing {
+public:
+    step_timing(logger& log, std::string step)
+        : log_(log), step_(std::move(step)), started_(std::chrono::steady_clock::now()) {}
+    ~step_timing() {
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started_);
+        log_.debug("startup", step_ + " took " + std::to_string(took.count()) + " ms");
+    }
+    step_timing(const step_timing&) = delete;
+    step_timing& operator=(const step_timing&) = delete;
+
+private:
+    logger& log_;
+    std::string step_;
+    std::chrono::steady_clock::time_point started_;
+};
+
 }  // namespace
 
 member_runtime::member_runtime(const config::effective_config& config,
@@ -143,6 +162,7 @@ void member_runtime::start_admin_api() {
 // 4. etcd: a primary's own, healthy; a standalone etcd's client URLs; or, on a secondary, the
 // client URLs the primaries advertise.
 bool member_runtime::reach_etcd() {
+    const step_timing timing(logs_->system, "reaching etcd");
     if (auto* own = parts_->own_etcd.get()) {
         if (handover_ && config_.get(opt::force_new_cluster)) {
             logs_->system.info("etcd", "force-new-cluster is ignored by a graceful upgrade");
@@ -183,6 +203,7 @@ bool member_runtime::wait_for_primaries() {
 // 5. The cluster name: primaries (and members of a standalone etcd) publish it when it is
 // absent; every member checks it.
 bool member_runtime::check_cluster_name() {
+    const step_timing timing(logs_->system, "the cluster-name check");
     const std::string cluster_name = config_.get(opt::cluster_name);
     const bool publishes =
         config_.get(opt::cluster_role) == "primary" || config_.get(opt::use_standalone_etcd);
@@ -211,6 +232,7 @@ bool member_runtime::check_cluster_name() {
 // 6 and 7. The watched views, the dump, the endpoint refresh and the heartbeats; then waits
 // until this member's status is published and the views are read.
 bool member_runtime::join_cluster() {
+    const step_timing timing(logs_->system, "joining the cluster");
     parts_->start_cluster_side();
     state_.waiting_for("publishing this member's status");
     while (!(parts_->member.published() && parts_->members_view.synced() &&
@@ -221,6 +243,7 @@ bool member_runtime::join_cluster() {
 
 // 9. Ready: object statuses reported, and after an upgrade the hand-over.
 void member_runtime::become_ready() {
+    const step_timing timing(logs_->system, "becoming ready");
     state_.set_ready();
     parts_->status_reporter.start();
     logs_->system.info("cluster", "cluster is ready");
