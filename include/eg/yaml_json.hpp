@@ -410,8 +410,8 @@ inline nlohmann::json read_yaml(const std::string& text, const std::string& sour
     }
 }
 
-// Within JSON as read from YAML: floats without a fraction are integers. The recursion is as
-// deep as the value, which was measured before it was parsed.
+// A JSON value's numbers as the YAML reading gives them: floats without a fraction are
+// integers. The recursion is as deep as the value, which was measured before it was parsed.
 inline void go_numbers(nlohmann::json& value) {
     if (value.is_number_float()) {
         value = go_number(value.get<double>());
@@ -420,22 +420,48 @@ inline void go_numbers(nlohmann::json& value) {
     }
 }
 
+// Whether a JSON text gives a key twice in one object: a SAX pass that keeps the keys of each
+// open object (nlohmann's parser callback is far slower on long arrays).
+class repeated_keys : public nlohmann::json::json_sax_t {
+public:
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override {
+        keys_.emplace_back();
+        return true;
+    }
+    bool key(string_t& key) override {
+        found = found || !keys_.back().insert(key).second;
+        return !found;
+    }
+    bool end_object() override {
+        keys_.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+    bool found = false;
+
+private:
+    std::vector<std::unordered_set<std::string>> keys_;  // of each open object
+};
+
 // The text parsed as JSON, or nullopt when it is not JSON or gives a key twice in one object
 // (the YAML reading then says where).
 inline std::optional<nlohmann::json> read_json(std::string_view text) {
-    std::vector<std::unordered_set<std::string>> keys;  // of each open object
-    bool repeated = false;
-    const auto watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        using event_t = nlohmann::json::parse_event_t;
-        if (event == event_t::object_start) keys.emplace_back();
-        if (event == event_t::object_end && !keys.empty()) keys.pop_back();
-        if (event == event_t::key && !keys.empty() &&
-            !keys.back().insert(parsed.get<std::string>()).second)
-            repeated = true;
-        return true;
-    };
-    auto value = nlohmann::json::parse(text, watch, false);
-    if (value.is_discarded() || repeated) return std::nullopt;
+    repeated_keys repeated;
+    if (!nlohmann::json::sax_parse(text, &repeated) || repeated.found) return std::nullopt;
+    auto value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded()) return std::nullopt;
     go_numbers(value);
     return value;
 }
