@@ -16,25 +16,15 @@ membership::membership(etcd::client& etcd, membership_settings settings, status_
 membership::~membership() { stop(); }
 
 void membership::start() {
-    {
-        std::lock_guard lock(mutex_);
-        if (heartbeat_.joinable()) return;
-        stopping_ = false;
-    }
+    if (heartbeat_.running()) return;
     probe_once();  // so that the first status of a primary carries its etcd state
-    std::lock_guard lock(mutex_);
-    probe_ = std::thread([this] { probe_loop(); });
-    heartbeat_ = std::thread([this] { heartbeat_loop(); });
+    probe_.start([this] { probe_loop(); });
+    heartbeat_.start([this] { heartbeat_loop(); });
 }
 
 void membership::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (heartbeat_.joinable()) heartbeat_.join();
-    if (probe_.joinable()) probe_.join();
+    heartbeat_.stop();
+    probe_.stop();
 }
 
 bool membership::published() const {
@@ -45,15 +35,6 @@ bool membership::published() const {
 std::string membership::leader_id() const {
     std::lock_guard lock(mutex_);
     return leader_ == 0 ? std::string() : etcd::hex_id(leader_);
-}
-
-// Sleeps for pause, or until stopped or asked to publish now. False when stopping.
-bool membership::wait(std::chrono::milliseconds pause, bool& publish_now) {
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, pause, [this] { return stopping_ || publish_now_; });
-    publish_now = publish_now_;
-    publish_now_ = false;
-    return !stopping_;
 }
 
 std::string membership::etcd_problem() const {
@@ -112,8 +93,9 @@ void membership::heartbeat_loop() {
     bool failing = false;
     auto pause = std::chrono::milliseconds(0);
     while (true) {
-        bool now = false;
-        if (!wait(pause, now)) return;
+        const auto pause_end = heartbeat_.pause_for(pause);
+        if (pause_end == worker::pause_end::stopping) return;
+        const bool now = pause_end == worker::pause_end::woken;  // the etcd state changed
         try {
             bool has_lease = false;
             {
@@ -126,10 +108,7 @@ void membership::heartbeat_loop() {
             failing = false;
             pause = settings_.heartbeat;
         } catch (const std::exception& e) {
-            {
-                std::lock_guard lock(mutex_);
-                if (stopping_) return;  // the member is stopping: nothing to report
-            }
+            if (heartbeat_.stopping()) return;  // the member is stopping: nothing to report
             if (!failing) log_.warn("membership", std::string("heartbeat failed: ") + e.what());
             failing = true;
             pause = std::min(settings_.heartbeat, std::chrono::milliseconds(1000));
@@ -151,10 +130,9 @@ void membership::probe_failed(const std::string& why) {
             state.state = etcd_offline_state;
             etcd_state_ = state;
             changed = true;
-            publish_now_ = true;
         }
     }
-    if (changed) wake_.notify_all();
+    if (changed) heartbeat_.wake();  // publish now
 }
 
 void membership::probe_once() {
@@ -196,22 +174,15 @@ void membership::probe_once() {
                 log_.info("membership", "etcd state is now " + state->state);
             etcd_state_ = state;
             changed = true;
-            publish_now_ = true;
         }
     }
-    if (changed) wake_.notify_all();
+    if (changed) heartbeat_.wake();  // publish now
 }
 
 void membership::probe_loop() {
     const bool primary = !settings_.own_etcd.empty();
     const auto interval = primary ? settings_.leader_probe : std::chrono::milliseconds(1000);
-    while (true) {
-        {
-            std::unique_lock lock(mutex_);
-            if (wake_.wait_for(lock, interval, [this] { return stopping_; })) return;
-        }
-        probe_once();
-    }
+    while (probe_.pause_for(interval) != worker::pause_end::stopping) probe_once();
 }
 
 namespace {

@@ -13,14 +13,13 @@
 #include "daemon/cluster/member_status.hpp"
 #include "daemon/etcd/etcd_client.hpp"
 #include "daemon/process/logger.hpp"
+#include "daemon/process/worker.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace eg::server {
 
@@ -79,7 +78,6 @@ private:
     void probe_failed(const std::string& why);
     void publish();
     void ensure_lease();
-    bool wait(std::chrono::milliseconds pause, bool& publish_now);
 
     etcd::client& etcd_;
     membership_settings settings_;
@@ -88,16 +86,13 @@ private:
     logger& log_;
 
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    bool publish_now_ = false;
     bool published_ = false;
     std::uint64_t lease_ = 0;
     std::optional<etcd_member_state> etcd_state_;
     std::uint64_t leader_ = 0;
     std::string etcd_problem_;
-    std::thread heartbeat_;
-    std::thread probe_;
+    worker heartbeat_{"heartbeat"};
+    worker probe_{"leader-probe"};
 };
 
 }  // namespace eg::server

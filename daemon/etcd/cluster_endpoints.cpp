@@ -52,27 +52,11 @@ void endpoint_sync::refresh() {
 }
 
 void endpoint_sync::start() {
-    std::lock_guard guard(mutex_);
-    if (thread_.joinable()) return;
-    stopping_ = false;
-    thread_ = std::thread([this] {
-        while (true) {
-            {
-                std::unique_lock lock(mutex_);
-                if (wake_.wait_for(lock, every_, [this] { return stopping_; })) return;
-            }
-            refresh();
-        }
+    worker_.start([this] {
+        while (worker_.pause_for(every_) != worker::pause_end::stopping) refresh();
     });
 }
 
-void endpoint_sync::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void endpoint_sync::stop() { worker_.stop(); }
 
 }  // namespace eg::server

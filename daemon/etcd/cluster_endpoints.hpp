@@ -7,15 +7,13 @@
 
 #include "daemon/etcd/etcd_client.hpp"
 #include "daemon/process/logger.hpp"
+#include "daemon/process/worker.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace eg::server {
@@ -45,10 +43,7 @@ private:
     std::vector<std::string> first_;
     logger& log_;
     std::chrono::milliseconds every_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    worker worker_{"etcd-endpoints"};
 };
 
 }  // namespace eg::server

@@ -10,6 +10,15 @@
 #include <algorithm>
 
 namespace eg::server::etcd {
+namespace {
+
+// "view members" for /status/members/: the last part of the prefix.
+std::string thread_name(std::string prefix) {
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    return "view " + prefix.substr(prefix.rfind('/') + 1);
+}
+
+}  // namespace
 
 prefix_view::prefix_view(client& etcd, std::string prefix, on_change changed, on_trouble trouble,
                          std::chrono::milliseconds idle)
@@ -17,31 +26,34 @@ prefix_view::prefix_view(client& etcd, std::string prefix, on_change changed, on
       prefix_(std::move(prefix)),
       changed_(std::move(changed)),
       trouble_(std::move(trouble)),
-      idle_(idle) {}
+      idle_(idle),
+      worker_(thread_name(prefix_)) {}
 
 prefix_view::~prefix_view() { stop(); }
 
 void prefix_view::start() {
-    std::lock_guard lock(mutex_);
-    if (thread_.joinable()) return;
-    stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    if (worker_.running()) return;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = false;
+    }
+    worker_.start([this] { run(); });
 }
 
 void prefix_view::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!thread_.joinable()) return;
-        stopping_ = true;
-        if (streaming_ != nullptr) {
-            try {
-                streaming_->abort();
-            } catch (const Poco::Exception&) {
+    worker_.stop([this] {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+            if (streaming_ != nullptr) {
+                try {
+                    streaming_->abort();
+                } catch (const Poco::Exception&) {
+                }
             }
         }
-    }
-    updated_.notify_all();
-    thread_.join();
+        updated_.notify_all();
+    });
 }
 
 bool prefix_view::synced() const {
@@ -67,11 +79,6 @@ bool prefix_view::wait_for_revision(std::int64_t revision,
     }) && !stopping_;
 }
 
-bool prefix_view::sleep_unless_stopped(std::chrono::milliseconds pause) {
-    std::unique_lock lock(mutex_);
-    return !updated_.wait_for(lock, pause, [this] { return stopping_; });
-}
-
 void prefix_view::read_all() {
     auto read = etcd_.get_prefix(prefix_);
     {
@@ -89,11 +96,7 @@ void prefix_view::run() {
     auto backoff = std::chrono::milliseconds(100);
     std::size_t next_endpoint = 0;
     bool need_read = true;
-    while (true) {
-        {
-            std::lock_guard lock(mutex_);
-            if (stopping_) return;
-        }
+    while (!worker_.stopping()) {
         try {
             if (need_read) {
                 read_all();
@@ -112,7 +115,7 @@ void prefix_view::run() {
             if (trouble_) trouble_(std::string("watch ") + prefix_ + ": " + e.what());
             ++next_endpoint;
         }
-        if (!sleep_unless_stopped(backoff)) return;
+        if (worker_.pause_for(backoff) == worker::pause_end::stopping) return;
         backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
 }

@@ -5,6 +5,7 @@
 // read again. Readers get snapshots without any etcd round trip.
 
 #include "daemon/etcd/etcd_client.hpp"
+#include "daemon/process/worker.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -13,7 +14,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 namespace Poco::Net {
 class HTTPClientSession;
@@ -50,7 +50,6 @@ private:
     // One watch stream from revision_ + 1 until it breaks; false when history was compacted.
     bool stream(const std::string& endpoint);
     void apply(const json& events, std::int64_t header_revision);
-    bool sleep_unless_stopped(std::chrono::milliseconds pause);
 
     client& etcd_;
     std::string prefix_;
@@ -63,9 +62,9 @@ private:
     std::map<std::string, key_value> entries_;
     std::int64_t revision_ = 0;
     bool synced_ = false;
-    bool stopping_ = false;
+    bool stopping_ = false;                              // for the readers waiting
     Poco::Net::HTTPClientSession* streaming_ = nullptr;  // to abort it on stop
-    std::thread thread_;
+    worker worker_;
 };
 
 }  // namespace eg::server::etcd

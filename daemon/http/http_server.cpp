@@ -1,5 +1,7 @@
 #include "daemon/http/http_server.hpp"
 
+#include <pthread.h>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -221,6 +223,7 @@ void http_server::stop(std::chrono::milliseconds drain_for) {
 }
 
 void http_server::run_worker() {
+    ::pthread_setname_np(::pthread_self(), "admin-worker");
     while (true) {
         job work;
         {
@@ -254,6 +257,7 @@ void http_server::run_worker() {
 }
 
 void http_server::run_loop() {
+    ::pthread_setname_np(::pthread_self(), "admin-loop");
     std::vector<epoll_event> events(256);
     auto last_sweep = clock::now();
     while (!stopping_) {

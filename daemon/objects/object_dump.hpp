@@ -7,18 +7,16 @@
 
 #include "daemon/etcd/prefix_view.hpp"
 #include "daemon/process/logger.hpp"
+#include "daemon/process/worker.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace eg::server {
 
@@ -31,8 +29,7 @@ public:
     object_dump& operator=(const object_dump&) = delete;
 
     void start(const etcd::prefix_view& objects) {
-        std::lock_guard lock(mutex_);
-        if (thread_.joinable()) return;
+        if (worker_.running()) return;
         objects_ = &objects;
         // A dump left by an earlier run counts as written: it is replaced only when the objects
         // differ from it (e.g. deleted while this member was down), never rewritten unchanged.
@@ -41,24 +38,11 @@ public:
             last_.assign(std::istreambuf_iterator<char>(previous), {});
             ever_had_objects_ = true;
         }
-        thread_ = std::thread([this] { run(); });
+        worker_.start([this] { run(); });
     }
-    void stop() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-    }
+    void stop() { worker_.stop(); }
     // The objects changed: dump soon.
-    void changed() {
-        {
-            std::lock_guard lock(mutex_);
-            changed_ = true;
-        }
-        wake_.notify_all();
-    }
+    void changed() { worker_.wake(); }
 
     // The dump's content for a snapshot of the objects view.
     static std::string content(const std::map<std::string, etcd::key_value>& objects) {
@@ -69,13 +53,7 @@ public:
 
 private:
     void run() {
-        while (true) {
-            {
-                std::unique_lock lock(mutex_);
-                wake_.wait_for(lock, interval_, [this] { return stopping_ || changed_; });
-                if (stopping_) return;
-                changed_ = false;
-            }
+        while (worker_.pause_for(interval_) != worker::pause_end::stopping) {
             if (!objects_->synced()) continue;
             const auto snapshot = objects_->snapshot();
             if (snapshot.empty() && !ever_had_objects_) continue;
@@ -113,13 +91,9 @@ private:
     std::chrono::milliseconds interval_;
     logger& log_;
     const etcd::prefix_view* objects_ = nullptr;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    bool changed_ = false;
-    bool ever_had_objects_ = false;
+    bool ever_had_objects_ = false;  // these two: on the worker's thread only, once started
     std::string last_;
-    std::thread thread_;
+    worker worker_{"object-dump"};
 };
 
 }  // namespace eg::server

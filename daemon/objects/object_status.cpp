@@ -111,20 +111,10 @@ object_status_reporter::object_status_reporter(etcd::client& etcd, std::string m
 object_status_reporter::~object_status_reporter() { stop(); }
 
 void object_status_reporter::start() {
-    std::lock_guard lock(mutex_);
-    if (thread_.joinable()) return;
-    stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    worker_.start([this] { run(); });
 }
 
-void object_status_reporter::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void object_status_reporter::stop() { worker_.stop(); }
 
 void object_status_reporter::run() {
     bool failing = false;
@@ -144,8 +134,7 @@ void object_status_reporter::run() {
             std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         const auto next = std::chrono::system_clock::time_point(
             std::chrono::seconds((seconds / report_period_seconds + 1) * report_period_seconds));
-        std::unique_lock lock(mutex_);
-        if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+        if (worker_.pause_for(next - now) == worker::pause_end::stopping) return;
     }
 }
 

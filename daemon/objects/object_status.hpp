@@ -14,9 +14,9 @@
 #include "daemon/etcd/etcd_client.hpp"
 #include "daemon/etcd/prefix_view.hpp"
 #include "daemon/process/logger.hpp"
+#include "daemon/process/worker.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,7 +24,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -81,10 +80,7 @@ private:
     // members' statuses are never watched or read here.
     std::optional<std::map<std::string, etcd::key_value>> stored_;
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    worker worker_{"object-status"};
 };
 
 }  // namespace eg::server

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -109,4 +110,60 @@ TEST_CASE("process: --disable-access writes no access log", "[integration][proce
     REQUIRE(cluster.egctl(1, {"get", "member"}).exit_code == 0);
     CHECK(std::filesystem::exists(logs / "stdout.log"));
     CHECK_FALSE(std::filesystem::exists(logs / "admin_api.log"));
+}
+
+namespace {
+
+// What a sanitizer (or the C++ runtime) prints when the member misbehaves.
+bool reports_a_fault(const std::string& output) {
+    return contains(output, "AddressSanitizer") || contains(output, "LeakSanitizer") ||
+           contains(output, "runtime error:") || contains(output, "terminate called");
+}
+
+void signal_storm(eg::test::background_process& process, int signal_number, int count) {
+    for (int i = 0; i < count && process.running(); ++i) {
+        process.signal(signal_number);
+        std::this_thread::sleep_for(1ms);
+    }
+}
+
+// SIGTERM, then storms of signals (signal, count) while the member stops; its exit code, and
+// its output checked for sanitizer reports.
+std::optional<int> stop_under_storms(eg::test::background_process& process,
+                                     std::initializer_list<std::pair<int, int>> storms) {
+    process.signal(SIGTERM);
+    for (const auto& [signal_number, count] : storms) signal_storm(process, signal_number, count);
+    const auto code = process.wait_for(30s);
+    INFO(process.output());
+    CHECK_FALSE(reports_a_fault(process.output()));
+    return code;
+}
+
+}  // namespace
+
+TEST_CASE("process: SIGHUP and SIGUSR2 storms during start-up and the graceful stop are harmless",
+          "[integration][process][signals]") {
+    local_cluster cluster(1, 0);
+    auto args = cluster.tutorial_flags(1);
+    const auto extra = cluster.test_flags(1);
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--log-dir", "logs"});
+    auto& process = cluster.start(1, args);
+    // During start-up (once the pid file says the signals are the member's: before, SIGHUP
+    // would end the process as it ends any): every SIGHUP reopens the logs while etcd starts.
+    const auto pid_file = std::filesystem::path(cluster.home_of(1)) / "easegress.pid";
+    REQUIRE(eg::test::wait_until([&] { return std::filesystem::exists(pid_file); }, 20s));
+    signal_storm(process, SIGHUP, 200);
+    REQUIRE(eg::test::wait_until([&] { return cluster.egctl(1, {"health"}).exit_code == 0; }, 60s));
+    // During the stop: log reopenings and upgrade requests while the components go away.
+    CHECK(stop_under_storms(process, {{SIGHUP, 300}, {SIGUSR2, 50}}) == 0);
+    CHECK(contains(read_text(std::filesystem::path(cluster.home_of(1)) / "logs" / "stdout.log"),
+                   "easegress stopped"));
+}
+
+TEST_CASE("process: a SIGTERM storm during the graceful stop exits at once, cleanly",
+          "[integration][process][signals]") {
+    local_cluster cluster(1, 0);
+    auto& process = start_ready(cluster);
+    CHECK(stop_under_storms(process, {{SIGHUP, 100}, {SIGTERM, 100}}) == 255);
 }
