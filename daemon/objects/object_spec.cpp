@@ -1,20 +1,13 @@
 #include "daemon/objects/object_spec.hpp"
 
-#include "daemon/objects/yaml_json.hpp"
-
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
-
-#include <eg/input_limits.hpp>
-#include <eg/utf8.hpp>
+#include <eg/yaml_json.hpp>
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
+#include <utility>
 
 namespace eg::server {
 
@@ -121,55 +114,6 @@ const std::map<std::string, kind_check>& registry() {
     return kinds;
 }
 
-// Counts the events of one YAML document: whether it has content (anything but a lone null)
-// and where it starts.
-class document_events : public YAML::EventHandler {
-public:
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        start = mark;
-        content = false;
-    }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {
-        content = true;
-    }
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {
-        content = true;
-    }
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {
-        content = true;
-    }
-    void OnMapEnd() override {}
-
-    YAML::Mark start = YAML::Mark::null_mark();
-    bool content = false;
-};
-
-// How many documents of the text have content, at most 2 (enough to refuse a body with
-// several). yaml-cpp 0.7's parser can hand out empty documents forever without reading on
-// (the text ", ]" does): a document that starts where the previous one did ends the count
-// with a parse error there, instead of a request that never returns.
-std::size_t yaml_documents_with_content(const std::string& text) {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    document_events events;
-    std::size_t documents = 0;
-    std::optional<int> previous_start;
-    while (documents < 2 && parser.HandleNextDocument(events)) {
-        if (previous_start == events.start.pos)
-            throw YAML::ParserException(events.start, "the YAML parser cannot read on from here");
-        previous_start = events.start.pos;
-        if (events.content) ++documents;
-    }
-    return documents;
-}
-
 }  // namespace
 
 std::vector<std::string> object_kinds() {
@@ -198,54 +142,16 @@ std::optional<std::string> object_problem(const json& spec) {
 }
 
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why) {
-    if (const auto bad = first_invalid_utf8(body)) {
-        why = "the body is not valid UTF-8 (byte " + std::to_string(*bad) + ")";
+    auto read = yaml_json::read_document(body);
+    if (!read) {
+        why = yaml_json::one_line(*read.problem);
         return std::nullopt;
     }
-    auto spec = json::parse(body, nullptr, false);
-    if (!spec.is_discarded()) {
-        // Parsed first, as the parser is iterative; only its depth is checked before use.
-        if (const auto deep = limits::json_nesting_problem(body)) {
-            why = "the object is " + *deep + "; objects nest at most " +
-                  std::to_string(limits::max_nesting_depth) + " levels";
-            return std::nullopt;
-        }
-    } else {
-        // Not JSON: YAML, as upstream accepts.
-        try {
-            const std::string text(body);
-            const std::size_t documents = yaml_documents_with_content(text);
-            if (documents > 1) {
-                why = "the body holds " + std::to_string(documents) +
-                      " YAML documents: send one object per request (egctl apply -f sends "
-                      "each document of a file)";
-                return std::nullopt;
-            }
-            spec = yaml_json(YAML::Load(text),
-                             limits::document_budget(
-                                 limits::max_nesting_depth,
-                                 limits::node_bound_for(text.size(), limits::max_document_nodes)));
-        } catch (const YAML::DeepRecursion&) {
-            why = "the object is nested too deeply; objects nest at most " +
-                  std::to_string(limits::max_nesting_depth) + " levels";
-            return std::nullopt;
-        } catch (const yaml_too_large& e) {
-            why = std::string(e.what()) + " (objects nest at most " +
-                  std::to_string(limits::max_nesting_depth) + " levels and have at most " +
-                  std::to_string(limits::max_document_nodes) + " nodes, and a YAML body at most " +
-                  std::to_string(limits::nodes_of_any_text) + " plus " +
-                  std::to_string(limits::nodes_per_text_byte) + " per byte)";
-            return std::nullopt;
-        } catch (const YAML::Exception& e) {
-            why = "the body is neither JSON nor YAML: " + std::string(e.what());
-            return std::nullopt;
-        }
-    }
-    if (!spec.is_object()) {
+    if (!read.value.is_object()) {
         why = "an object spec must be a mapping";
         return std::nullopt;
     }
-    return spec;
+    return std::move(read.value);
 }
 
 }  // namespace eg::server

@@ -18,7 +18,9 @@ std::vector<std::string> object_kinds();
 // Why spec is not a valid object, or nullopt when it is.
 std::optional<std::string> object_problem(const nlohmann::json& spec);
 
-// A request body (JSON, or YAML) as an object spec: nullopt (and why) when it is not a mapping.
+// A request body or an initial object file (YAML, or JSON) as an object spec, read as every
+// object text is (eg::yaml_json::read_document): nullopt, and why on one line with the line and
+// column and the diagnostic's code, when it cannot be read or is not a mapping.
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why);
 
 }  // namespace eg::server

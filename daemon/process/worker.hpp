@@ -39,8 +39,7 @@ public:
     void start(std::function<void()> body) {
         std::lock_guard lock(mutex_);
         if (thread_.joinable()) return;
-        stopping_ = false;
-        woken_ = false;
+        stopping_ = false;  // a wake() from before the start is kept: the first pause ends at once
         thread_ = std::thread([this, body = std::move(body)] {
             ::pthread_setname_np(::pthread_self(), name_.substr(0, 15).c_str());
             body();
@@ -71,7 +70,8 @@ public:
         return stopping_;
     }
 
-    // Work to do now: ends the body's current pause, or the next one if it is not pausing.
+    // Work to do now: ends the body's current pause, or the next one if it is not pausing (or
+    // not started yet).
     void wake() {
         {
             std::lock_guard lock(mutex_);

@@ -25,7 +25,8 @@ inline constexpr code_info catalogue[] = {
     {"EG100", "file-unreadable", severity::error,
      "A configuration file or cluster description cannot be read: missing, not readable, not a "
      "regular file (a directory, FIFO or device) or larger than 4 MiB (4,194,304 bytes)."},
-    {"EG101", "yaml-syntax", severity::error, "A configuration file is not valid YAML."},
+    {"EG101", "yaml-syntax", severity::error,
+     "A configuration file or an object text is not valid YAML, or not UTF-8."},
     {"EG102", "unknown-key", severity::error, "A key that no option declares."},
     {"EG103", "wrong-level", severity::error,
      "A known key at the wrong level, e.g. `listen-peer-urls` outside `cluster:`."},
@@ -68,8 +69,9 @@ inline constexpr code_info catalogue[] = {
      "A cluster description lacks a required field (`cluster-name`, `members`, or a member's "
      "`name`, `role` or `host`)."},
     {"EG122", "beyond-limits", severity::error,
-     "A configuration file or cluster description nested deeper than 64 levels of mappings and "
-     "lists, or with more than 1,000,000 nodes once its aliases are expanded."},
+     "A configuration file, cluster description or object nested deeper than 64 levels of "
+     "mappings and lists, or with more than 1,000,000 nodes (200,000 for an object) once its "
+     "aliases are expanded."},
 
     // EG2xx: one member's configuration
     {"EG200", "invalid-name", severity::error,

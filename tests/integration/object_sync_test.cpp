@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/admin_request.hpp"
 #include "support/file_text.hpp"
 #include "support/local_cluster.hpp"
 
@@ -18,45 +19,11 @@ using namespace std::chrono_literals;
 using eg::test::local_cluster;
 using eg::test::read_text;
 
-struct http_answer {
-    int status = 0;
-    std::string body;
-    std::string headers;
-};
+using eg::test::http_answer;
 
-// One request with curl (status, headers, body).
 http_answer request(local_cluster& cluster, int member, const std::string& method,
                     const std::string& path, const std::string& body = {}) {
-    const auto body_file = cluster.dir.path() / "request-body";
-    {
-        std::ofstream out(body_file, std::ios::trunc);
-        out << body;
-    }
-    std::vector<std::string> argv = {
-        "curl",
-        "-sS",
-        "-D",
-        "-",
-        "-X",
-        method,
-        "http://" + cluster.member(member).api_addr() + "/apis/v2" + path};
-    if (!body.empty()) argv.insert(argv.end(), {"--data-binary", "@" + body_file.string()});
-    eg::test::run_options options;
-    options.timeout = 30s;
-    const auto r = eg::test::run_to_end(argv, options);
-    http_answer answer;
-    std::string rest = r.out;
-    // Skip interim answers ("HTTP/1.1 100 Continue") before the final one.
-    while (rest.rfind("HTTP/1.1 100", 0) == 0) {
-        const auto end = rest.find("\r\n\r\n");
-        if (end == std::string::npos) break;
-        rest = rest.substr(end + 4);
-    }
-    const auto split = rest.find("\r\n\r\n");
-    answer.headers = rest.substr(0, split);
-    answer.body = split == std::string::npos ? "" : rest.substr(split + 4);
-    if (answer.headers.size() > 12) answer.status = std::stoi(answer.headers.substr(9, 3));
-    return answer;
+    return eg::test::admin_request(cluster, member, method, path, body);
 }
 
 // The object statuses one member serves for an object (GET /status/objects/NAME), by key.

@@ -120,12 +120,13 @@ flow:
     REQUIRE(server.requests.size() == 2);
     CHECK(server.requests[0].method == "POST");
     CHECK(server.requests[0].path == "/apis/v2/objects");
+    // Keys in byte order, as the member stores them.
     CHECK(server.requests[0].body ==
-          R"({"kind":"HTTPServer","name":"demo","port":10080,"keepAlive":true,"https":false,)"
-          R"("maxConnections":10240,"rules":[{"paths":[{"pathPrefix":"/pipeline",)"
-          R"("backend":"pipeline-demo"}]}]})");
+          R"({"https":false,"keepAlive":true,"kind":"HTTPServer","maxConnections":10240,)"
+          R"("name":"demo","port":10080,"rules":[{"paths":[{"backend":"pipeline-demo",)"
+          R"("pathPrefix":"/pipeline"}]}]})");
     CHECK(server.requests[1].body ==
-          R"({"name":"pipeline-demo","kind":"Pipeline","flow":[{"filter":"proxy"}]})");
+          R"({"flow":[{"filter":"proxy"}],"kind":"Pipeline","name":"pipeline-demo"})");
 }
 
 TEST_CASE("egctl create -f: stops at the first failure; a bad file sends nothing", "[egctl]") {

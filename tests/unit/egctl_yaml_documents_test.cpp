@@ -9,12 +9,11 @@
 using eg::ctl::read_object_specs;
 using eg::ctl::split_yaml_documents;
 using eg::ctl::yaml_to_json;
-using json = nlohmann::ordered_json;
 using docs = std::vector<std::string>;
 
 namespace {
 
-// The JSON text of a one-document YAML text (compact, keys in file order).
+// The JSON text of a one-document YAML text (compact, keys in byte order).
 std::string as_json(const std::string& yaml) {
     const auto converted = yaml_to_json(yaml);
     REQUIRE(converted);
@@ -47,12 +46,13 @@ TEST_CASE("egctl -f: documents are cut at --- lines, as Kubernetes' reader cuts 
 TEST_CASE("egctl -f: numbers are typed as go-yaml v2 types them", "[egctl]") {
     CHECK(as_json("a: 10080\nb: -3\nc: +7\nd: 0\n") == R"({"a":10080,"b":-3,"c":7,"d":0})");
     CHECK(as_json("hex: 0x1F\noctal: 0o17\nold: 017\nbinary: 0b101\nbig: 1_000_000\n") ==
-          R"({"hex":31,"octal":15,"old":15,"binary":5,"big":1000000})");
+          R"({"big":1000000,"binary":5,"hex":31,"octal":15,"old":15})");
+    // Floats without a fraction are the integers Go writes for them.
     CHECK(as_json("a: 1.5\nb: -0.25\nc: 1e3\nd: .5\ne: 2.\nf: 08\n") ==
-          R"({"a":1.5,"b":-0.25,"c":1000.0,"d":0.5,"e":2.0,"f":8.0})");
+          R"({"a":1.5,"b":-0.25,"c":1000,"d":0.5,"e":2,"f":8})");
     // Past int64: uint64, then a float; past a double: a string.
     CHECK(as_json("u: 18446744073709551615\nf: 18446744073709551616\ns: 1e999\n") ==
-          R"({"u":18446744073709551615,"f":1.8446744073709552e+19,"s":"1e999"})");
+          R"({"f":1.8446744073709552e+19,"s":"1e999","u":18446744073709551615})");
     CHECK(as_json("min: -9223372036854775808\n") == R"({"min":-9223372036854775808})");
     // Not numbers: versions, addresses, durations, timestamps, quoted digits, tagged strings.
     CHECK(as_json("a: 1.2.3\nb: 127.0.0.1:8080\nc: 10s\nd: 2026-04-01T10:00:00Z\ne: '1'\n"
@@ -75,7 +75,8 @@ TEST_CASE("egctl -f: bools and nulls, YAML 1.1 spellings included; quoted ones a
           R"({"a":"yes","b":"true","c":"null","d":"yess","e":"truex"})");
 }
 
-TEST_CASE("egctl -f: nested maps and lists keep the file's key order", "[egctl]") {
+TEST_CASE("egctl -f: nested maps and lists, keys in byte order as the member stores them",
+          "[egctl]") {
     const std::string spec = R"(name: pipeline-demo
 kind: Pipeline
 flow:
@@ -96,23 +97,23 @@ filters:
 matrix: [[1, 2], [a, {b: c}]]
 )";
     CHECK(as_json(spec) ==
-          R"({"name":"pipeline-demo","kind":"Pipeline","flow":[{"filter":"proxy"},)"
-          R"({"filter":"END"}],"filters":[{"name":"proxy","kind":"Proxy","pools":[{"servers":)"
-          R"([{"url":"http://127.0.0.1:9095","weight":2}],"loadBalance":{"policy":"roundRobin"}}],)"
-          R"("timeout":null,"empty":[],"none":{}}],"matrix":[[1,2],["a",{"b":"c"}]]})");
+          R"({"filters":[{"empty":[],"kind":"Proxy","name":"proxy","none":{},"pools":)"
+          R"([{"loadBalance":{"policy":"roundRobin"},"servers":[{"url":"http://127.0.0.1:9095",)"
+          R"("weight":2}]}],"timeout":null}],"flow":[{"filter":"proxy"},{"filter":"END"}],)"
+          R"("kind":"Pipeline","matrix":[[1,2],["a",{"b":"c"}]],"name":"pipeline-demo"})");
 }
 
 TEST_CASE("egctl -f: block scalars, anchors, merge keys and keys that are not strings", "[egctl]") {
     CHECK(as_json("script: |\n  line 1\n  line 2\nfolded: >\n  a\n  b\n") ==
-          R"({"script":"line 1\nline 2\n","folded":"a b\n"})");
+          R"({"folded":"a b\n","script":"line 1\nline 2\n"})");
     CHECK(as_json("base: &b {port: 80, host: h}\nuse: *b\n") ==
-          R"({"base":{"port":80,"host":"h"},"use":{"port":80,"host":"h"}})");
+          R"({"base":{"host":"h","port":80},"use":{"host":"h","port":80}})");
     // Explicit keys win over merged ones wherever they stand; earlier merged maps win.
     CHECK(as_json("a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  x: 0\n  <<: [*a, *b]\n") ==
           R"({"a":{"x":1,"y":1},"b":{"y":2,"z":2},"c":{"x":0,"y":1,"z":2}})");
     CHECK(as_json("c:\n  <<: {x: 1}\n  x: 0\n") == R"({"c":{"x":0}})");
     CHECK(as_json("'<<': {x: 1}\n") == R"({"<<":{"x":1}})");  // a quoted "<<" is a plain key
-    CHECK(as_json("1: a\ntrue: b\n~: c\n") == R"({"1":"a","true":"b","null":"c"})");
+    CHECK(as_json("1: a\ntrue: b\n~: c\n") == R"({"1":"a","null":"c","true":"b"})");
     CHECK(conversion_error("a:\n  <<: 5\n") ==
           "yaml: line 2: map merge requires map or sequence of maps as the value");
 }
@@ -149,7 +150,7 @@ flow: [{filter: proxy}]
     CHECK((*specs)[1].kind == "Pipeline");
     CHECK((*specs)[1].name == "pipeline-demo");
     CHECK((*specs)[1].json.dump() ==
-          R"({"name":"pipeline-demo","kind":"Pipeline","flow":[{"filter":"proxy"}]})");
+          R"({"flow":[{"filter":"proxy"}],"kind":"Pipeline","name":"pipeline-demo"})");
     CHECK(read_object_specs("")->empty());
 }
 
@@ -214,12 +215,12 @@ TEST_CASE("egctl -f: aliases expanding beyond the node bound are refused", "[egc
     const auto specs = read_object_specs(alias_bomb());
     REQUIRE_FALSE(specs);
     CHECK(specs.error().find("error converting YAML to JSON: yaml: line ") != std::string::npos);
-    CHECK(specs.error().find(": the document has more than 200000 nodes once its aliases are "
-                             "expanded") != std::string::npos);
+    CHECK(specs.error().find(": the document has more than ") != std::string::npos);
+    CHECK(specs.error().find(" nodes once its aliases are expanded") != std::string::npos);
 }
 
 // 90,000 keys and their values stay within the 200,000 nodes a document may have.
-TEST_CASE("egctl -f: a mapping of 90,000 keys converts whole, in the file's order", "[egctl]") {
+TEST_CASE("egctl -f: a mapping of 90,000 keys converts whole, in byte order", "[egctl]") {
     std::string yaml = "kind: A\nname: a\nlabels:\n";
     for (int i = 0; i < 90000; ++i) yaml += "  k" + std::to_string(90000 - i) + ": v\n";
     yaml += "<<: {labels: no, extra: 1}\n";
@@ -227,9 +228,10 @@ TEST_CASE("egctl -f: a mapping of 90,000 keys converts whole, in the file's orde
     REQUIRE(json_value);
     const auto& labels = (*json_value)["labels"];
     REQUIRE(labels.size() == 90000);
-    CHECK(labels.begin().key() == "k90000");
-    CHECK((--labels.end()).key() == "k1");
-    CHECK(json_value->dump().substr(json_value->dump().size() - 11) == ",\"extra\":1}");
+    CHECK(labels.begin().key() == "k1");
+    CHECK((--labels.end()).key() == "k9999");
+    CHECK(labels.is_object());  // the merged "labels: no" does not win over the written one
+    CHECK((*json_value)["extra"] == 1);
     // A key given twice among them is still found, with the line of the first.
     CHECK(conversion_error(yaml + "labels: {}\n") ==
           "yaml: line 90005: mapping key \"labels\" already defined at line 3");

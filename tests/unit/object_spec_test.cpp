@@ -81,7 +81,8 @@ TEST_CASE("object body: YAML aliases cannot expand past the node budget", "[obje
 
 TEST_CASE("object body: invalid UTF-8 is refused with the byte offset", "[objects]") {
     CHECK(refusal("{\"kind\":\"Pipeline\",\"name\":\"a\xff\",\"filters\":[]}") ==
-          "the body is not valid UTF-8 (byte 28)");
+          "line 1, column 29: the text is not valid UTF-8 (byte 28) [EG101] (save the file as "
+          "UTF-8)");
     CHECK_THAT(refusal("kind: Pipeline\nname: \xc0\xaf\nfilters: []\n"),
                Catch::Contains("not valid UTF-8"));
     CHECK(refusal("{\"kind\":\"Pipeline\",\"name\":\"caf\xc3\xa9\",\"filters\":[]}").empty());
@@ -101,6 +102,26 @@ TEST_CASE("object body: YAML on which the parser makes no progress is refused, n
     CHECK_THAT(refusal(", ]"), Catch::Contains("cannot read on"));
     CHECK_FALSE(refusal("{ow\"},{\"filter\":\"END\"}").empty());
     CHECK(refusal("kind: Pipeline\nname: a\nfilters: []\n---\n").empty());
+}
+
+TEST_CASE("object body: a key given twice is refused with its line and column", "[objects]") {
+    CHECK(refusal("kind: Pipeline\nname: a\nfilters: []\n  \nname: b\n") ==
+          "line 5, column 1: mapping key \"name\" already defined at line 2 [EG104] (keep one "
+          "of them)");
+    CHECK(
+        refusal("{\"kind\": \"Pipeline\", \"name\": \"a\",\n \"filters\": [], \"name\": \"b\"}") ==
+        "line 2, column 17: mapping key \"name\" already defined at line 1 [EG104] (keep one "
+        "of them)");
+}
+
+TEST_CASE("object body: YAML is read as upstream reads it (go-yaml v2), keys in byte order",
+          "[objects]") {
+    std::string why;
+    const auto spec = eg::server::parse_object_body(
+        "name: a\nkind: Pipeline\nfilters: []\nflag: yes\nhex: 0x10\nkilo: 1e3\n", why);
+    REQUIRE(spec);
+    CHECK(spec->dump() ==
+          R"({"filters":[],"flag":true,"hex":16,"kilo":1000,"kind":"Pipeline","name":"a"})");
 }
 
 TEST_CASE("object spec: names '.' and '..' are refused", "[objects]") {

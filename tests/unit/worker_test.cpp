@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <vector>
 
@@ -130,4 +131,21 @@ TEST_CASE("a stopped worker starts again, and stop twice is harmless", "[worker]
     CHECK(work.running());
     work.stop();
     CHECK(rounds == 2);
+}
+
+TEST_CASE("a wake before the start ends the first pause", "[worker]") {
+    // A component told "changed" before its thread runs (a view read before the dump started)
+    // must not wait a whole interval.
+    eg::server::worker w("test");
+    w.wake();
+    std::promise<eg::server::worker::pause_end> first;
+    auto ended = first.get_future();
+    w.start([&] {
+        first.set_value(w.pause_for(std::chrono::hours(1)));
+        while (w.pause_for(std::chrono::hours(1)) != eg::server::worker::pause_end::stopping) {
+        }
+    });
+    REQUIRE(ended.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    CHECK(ended.get() == eg::server::worker::pause_end::woken);
+    w.stop();
 }
