@@ -291,7 +291,9 @@ bool etcd_member::wait_healthy(const std::atomic<bool>& stopping) {
             }
             next_report = now + 2s;
         }
-        std::this_thread::sleep_for(50ms);
+        // Often: each poll is a refused connection or one /health, and every millisecond
+        // between etcd serving and this member seeing it is start-up time.
+        std::this_thread::sleep_for(10ms);
     }
     return false;
 }

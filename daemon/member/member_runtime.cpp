@@ -196,7 +196,7 @@ bool member_runtime::wait_for_primaries() {
             logs_->system.info("cluster", text);
             last_log = std::chrono::steady_clock::now();
         }
-    } while (pause(200ms, signals_->stopping_flag()));
+    } while (pause(50ms, signals_->stopping_flag()));
     return false;
 }
 
@@ -237,7 +237,7 @@ bool member_runtime::join_cluster() {
     state_.waiting_for("publishing this member's status");
     while (!(parts_->member.published() && parts_->members_view.synced() &&
              parts_->objects_view.synced()))
-        if (!pause(20ms, signals_->stopping_flag())) return false;
+        if (!pause(5ms, signals_->stopping_flag())) return false;
     return true;
 }
 
