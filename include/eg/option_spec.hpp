@@ -73,6 +73,7 @@ struct option_spec {
         yaml_path{};  // "cluster.listen-peer-urls"; empty for command-line-only options
     value_kind kind = value_kind::string;
     std::string_view default_text{};  // parsed by the kind's parser
+    std::string_view example{};       // a typical value other than the default, as a flag takes it
     std::string_view help{};
     option_group group = option_group::member;
     option_scope scope = option_scope::everywhere;
@@ -116,11 +117,11 @@ inline std::string env_name(const option_spec& o) {
     return name;
 }
 
-// A declaration whose value type is known at compile time, so reading it needs no string look-up.
+// A declaration whose value type is known at compile time, so reading it needs no string look-up
+// (see opt::declared in server_options.hpp).
 template <value_kind K>
 struct option_decl {
-    option_spec spec;
-    constexpr explicit option_decl(option_spec s) : spec(s) { spec.kind = K; }
+    const option_spec& spec;
 };
 
 }  // namespace eg::config

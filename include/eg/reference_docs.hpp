@@ -50,8 +50,8 @@ inline std::string options_reference() {
     for (auto group : group_order) {
         out += "## " + std::string(group_title(group)) + "\n\n";
         out +=
-            "| flag | environment variable | YAML key | type | default | roles | description "
-            "|\n|---|---|---|---|---|---|---|\n";
+            "| flag | environment variable | YAML key | type | default | example | roles | "
+            "description |\n|---|---|---|---|---|---|---|---|\n";
         for (const auto* spec : all_options) {
             if (spec->group != group) continue;
             std::string flag = spec->has_flag() ? "`" + flag_name(*spec) + "`" : "file only";
@@ -76,6 +76,7 @@ inline std::string options_reference() {
                    (spec->in_file() ? detail::code_span(spec->yaml_path) : "command line only") +
                    " | " + std::string(type_name(spec->kind)) + " | " +
                    detail::cell(detail::code_span(spec->default_text)) + " | " +
+                   detail::cell(detail::code_span(spec->example)) + " | " +
                    std::string(detail::role_text(spec->roles)) + " | " + detail::cell(description) +
                    " |\n";
         }

@@ -1,444 +1,567 @@
 #pragma once
-// Every option of easegress-server, declared exactly once. Flags, EASEGRESS_* variables, YAML
-// keys, --help, the JSON Schema, the docs and the member status are all derived from this file.
-// The order of all_options is the order of --print-config and of generated files.
+// Every option of easegress-server, declared exactly once, in `option_declarations`. Flags,
+// EASEGRESS_* variables, YAML keys, --help, the JSON Schema, the docs, the member status and the
+// tests' example values are all derived from these declarations. Their order is the order of
+// --help, --print-config and generated files. `opt::` names a declaration with its value type,
+// for code that reads one option; a name that is not declared, or declared with another kind,
+// does not compile.
 
 #include <eg/option_spec.hpp>
 
 #include <array>
 #include <cstddef>
 #include <stdexcept>
-
-namespace eg::config::opt {
-
-using k = value_kind;
-
-// Commands: command-line only, never read from a file.
-inline constexpr option_decl<k::boolean> version{{
-    .flag = "version",
-    .short_flag = 'v',
-    .default_text = "false",
-    .help = "Print the version and exit.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .status_field = "ShowVersion",
-}};
-inline constexpr option_decl<k::boolean> help{{
-    .flag = "help",
-    .short_flag = 'h',
-    .default_text = "false",
-    .help = "Print this help and exit.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .status_field = "ShowHelp",
-}};
-inline constexpr option_decl<k::boolean> print_config{{
-    .flag = "print-config",
-    .short_flag = 'c',
-    .default_text = "false",
-    .help = "Print the effective configuration as YAML, each value with its source, and exit.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .status_field = "ShowConfig",
-}};
-inline constexpr option_decl<k::boolean> check_config{{
-    .flag = "check-config",
-    .default_text = "false",
-    .help = "Validate the configuration and exit: 0 when it is valid, 1 with diagnostics when not. "
-            "Binds nothing and creates nothing.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-}};
-inline constexpr option_decl<k::string> config_file{{
-    .flag = "config-file",
-    .short_flag = 'f',
-    .help = "Load the configuration from a YAML file. EASEGRESS_* variables and flags override "
-            "its values.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .status_field = "ConfigFile",
-}};
-inline constexpr option_decl<k::boolean> force_new_cluster{{
-    .flag = "force-new-cluster",
-    .default_text = "false",
-    .help = "Force to create a new one-member cluster from this primary's data (disaster "
-            "recovery; remove it once the cluster is back).",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .roles = role_set::primary,
-    .status_field = "ForceNewCluster",
-}};
-inline constexpr option_decl<k::boolean> signal_upgrade{{
-    .flag = "signal-upgrade",
-    .default_text = "false",
-    .help = "Send an upgrade signal to the server named in the pid file, then exit. That server "
-            "then upgrades itself gracefully.",
-    .group = option_group::command,
-    .scope = option_scope::command_line,
-    .status_field = "SignalUpgrade",
-}};
-
-// Member
-inline constexpr option_decl<k::string> name{{
-    .flag = "name",
-    .yaml_path = "name",
-    .default_text = "eg-default-name",
-    .help = "Human-readable name for this member.",
-    .status_field = "Name",
-}};
-inline constexpr option_decl<k::string_map> labels{{
-    .flag = "labels",
-    .yaml_path = "labels",
-    .help = "The labels for the instance of Easegress, as key=value pairs.",
-    .status_field = "Labels",
-}};
-inline constexpr option_decl<k::string> api_addr{{
-    .flag = "api-addr",
-    .yaml_path = "api-addr",
-    .default_text = "localhost:2381",
-    .help = "Address([host]:port) to listen on for administration traffic.",
-    .group = option_group::admin_api,
-    .status_field = "APIAddr",
-}};
-inline constexpr option_decl<k::boolean> tls{{
-    .flag = "tls",
-    .yaml_path = "tls",
-    .default_text = "false",
-    .help = "Serve the admin API over HTTPS only (needs cert-file and key-file).",
-    .group = option_group::admin_api,
-    .status_field = "TLS",
-}};
-inline constexpr option_decl<k::string> cert_file{{
-    .flag = "cert-file",
-    .yaml_path = "cert-file",
-    .help = "Certificate file (PEM) for the HTTPS admin API.",
-    .group = option_group::admin_api,
-    .status_field = "CertFile",
-}};
-inline constexpr option_decl<k::string> key_file{{
-    .flag = "key-file",
-    .yaml_path = "key-file",
-    .help = "Private key file (PEM) for the HTTPS admin API.",
-    .group = option_group::admin_api,
-    .status_field = "KeyFile",
-}};
-inline constexpr option_decl<k::string> client_ca_file{{
-    .yaml_path = "client-ca-file",
-    .help = "CA file (PEM): with tls, the admin API requires client certificates signed by it.",
-    .group = option_group::admin_api,
-    .scope = option_scope::file_only,
-    .status_field = "ClientCAFile",
-}};
-inline constexpr option_decl<k::boolean> debug{{
-    .flag = "debug",
-    .yaml_path = "debug",
-    .default_text = "false",
-    .help = "Flag to set lowest log level from INFO downgrade DEBUG.",
-    .status_field = "Debug",
-}};
-inline constexpr option_decl<k::boolean> disable_access_log{{
-    .flag = "disable-access",
-    .yaml_path = "disable-access-log",
-    .default_text = "false",
-    .help = "Disable the access logs.",
-    .group = option_group::admin_api,
-    .status_field = "DisableAccessLog",
-}};
-inline constexpr option_decl<k::path_list> initial_object_config_files{{
-    .flag = "initial-object-config-files",
-    .yaml_path = "initial-object-config-files",
-    .help = "List of configuration files for initial objects, these objects will be created at "
-            "startup if not already exist.",
-    .status_field = "InitialObjectConfigFiles",
-}};
-inline constexpr option_decl<k::duration> objects_dump_interval{{
-    .flag = "objects-dump-interval",
-    .yaml_path = "objects-dump-interval",
-    .default_text = "1h",
-    .help = "The time interval to dump running objects config, for example: 30m",
-    .status_field = "ObjectsDumpInterval",
-}};
-inline constexpr option_decl<k::string_map> basic_auth{{
-    .yaml_path = "basic-auth",
-    .help = "User name to password map: the admin API then requires HTTP basic authentication.",
-    .group = option_group::admin_api,
-    .scope = option_scope::file_only,
-    .secret = true,
-    .status_field = "BasicAuth",
-}};
-inline constexpr option_decl<k::boolean> use_standalone_etcd{{
-    .flag = "use-standalone-etcd",
-    .yaml_path = "use-standalone-etcd",
-    .default_text = "false",
-    .help = "Use an external etcd cluster this member does not run: the member is an etcd client "
-            "of the client URLs in primary-listen-peer-urls. Needs cluster-role secondary.",
-    .group = option_group::cluster,
-    .status_field = "UseStandaloneEtcd",
-}};
-
-// Cluster
-inline constexpr option_decl<k::string> cluster_name{{
-    .flag = "cluster-name",
-    .yaml_path = "cluster-name",
-    .default_text = "eg-cluster-default-name",
-    .help = "Human-readable name for the new cluster, ignored while joining an existed cluster.",
-    .group = option_group::cluster,
-    .status_field = "ClusterName",
-}};
-inline constexpr option_decl<k::string> cluster_role{{
-    .flag = "cluster-role",
-    .yaml_path = "cluster-role",
-    .default_text = "primary",
-    .help = "Cluster role for this member (primary, secondary).",
-    .group = option_group::cluster,
-    .status_field = "ClusterRole",
-    .allowed_values = {"primary", "secondary"},
-    .deprecated_values = {{{"writer", "primary"}, {"reader", "secondary"}}},
-}};
-inline constexpr option_decl<k::duration> cluster_request_timeout{{
-    .flag = "cluster-request-timeout",
-    .yaml_path = "cluster-request-timeout",
-    .default_text = "10s",
-    .help = "Timeout to handle request in the cluster.",
-    .group = option_group::cluster,
-    .status_field = "ClusterRequestTimeout",
-}};
-inline constexpr option_decl<k::url_list> listen_peer_urls{{
-    .flag = "listen-peer-urls",
-    .yaml_path = "cluster.listen-peer-urls",
-    .default_text = "http://localhost:2380",
-    .help = "List of URLs to listen on for cluster peer traffic.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.ListenPeerURLs",
-    .legacy_keys = {"cluster-listen-peer-urls"},
-}};
-inline constexpr option_decl<k::url_list> listen_client_urls{{
-    .flag = "listen-client-urls",
-    .yaml_path = "cluster.listen-client-urls",
-    .default_text = "http://localhost:2379",
-    .help = "List of URLs to listen on for cluster client traffic.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.ListenClientURLs",
-    .legacy_keys = {"cluster-listen-client-urls"},
-}};
-inline constexpr option_decl<k::url_list> advertise_client_urls{{
-    .flag = "advertise-client-urls",
-    .yaml_path = "cluster.advertise-client-urls",
-    .default_text = "http://localhost:2379",
-    .help = "List of this member's client URLs to advertise to the rest of the cluster.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.AdvertiseClientURLs",
-    .legacy_keys = {"cluster-advertise-client-urls", "cluster-client-url"},
-}};
-inline constexpr option_decl<k::url_list> initial_advertise_peer_urls{{
-    .flag = "initial-advertise-peer-urls",
-    .yaml_path = "cluster.initial-advertise-peer-urls",
-    .default_text = "http://localhost:2380",
-    .help = "List of this member's peer URLs to advertise to the rest of the cluster.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.InitialAdvertisePeerURLs",
-    .legacy_keys = {"cluster-initial-advertise-peer-urls", "cluster-peer-url"},
-}};
-inline constexpr option_decl<k::name_url_map> initial_cluster{{
-    .flag = "initial-cluster",
-    .yaml_path = "cluster.initial-cluster",
-    .help = "List of (member name, URL) pairs that will form the cluster. E.g. "
-            "primary-1=http://localhost:2380. Empty means this member alone.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.InitialCluster",
-}};
-inline constexpr option_decl<k::string> state_flag{{
-    .flag = "state-flag",
-    .yaml_path = "cluster.state-flag",
-    .default_text = "new",
-    .help = "Cluster state (new, existing): new bootstraps the cluster, existing joins one.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-    .status_field = "Cluster.StateFlag",
-    .allowed_values = {"new", "existing"},
-}};
-inline constexpr option_decl<k::url_list> primary_listen_peer_urls{{
-    .flag = "primary-listen-peer-urls",
-    .yaml_path = "cluster.primary-listen-peer-urls",
-    .default_text = "http://localhost:2380",
-    .help = "List of peer URLs of primary members. Define this only, when cluster-role is "
-            "secondary.",
-    .group = option_group::secondary,
-    .roles = role_set::secondary,
-    .status_field = "Cluster.PrimaryListenPeerURLs",
-    .legacy_keys = {"cluster-join-urls"},
-}};
-inline constexpr option_decl<k::size> max_call_send_msg_size{{
-    .flag = "max-call-send-msg-size",
-    .yaml_path = "cluster.max-call-send-msg-size",
-    .default_text = "10485760",
-    .help = "Maximum size in bytes for cluster synchronization messages.",
-    .group = option_group::cluster,
-    .status_field = "Cluster.MaxCallSendMsgSize",
-}};
-
-inline constexpr option_decl<k::duration> etcd_heartbeat_interval{{
-    .flag = "etcd-heartbeat-interval",
-    .yaml_path = "cluster.etcd-heartbeat-interval",
-    .default_text = "100ms",
-    .help = "etcd heartbeat interval of a primary (etcd's default). Use the same value on every "
-            "primary.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-}};
-inline constexpr option_decl<k::duration> etcd_election_timeout{{
-    .flag = "etcd-election-timeout",
-    .yaml_path = "cluster.etcd-election-timeout",
-    .default_text = "1s",
-    .help = "etcd election timeout of a primary (etcd's default); at least 5 times the heartbeat "
-            "interval. Use the same value on every primary.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-}};
-
-// Directories and files
-inline constexpr option_decl<k::string> home_dir{{
-    .flag = "home-dir",
-    .yaml_path = "home-dir",
-    .default_text = "./",
-    .help = "Path to the home directory.",
-    .group = option_group::paths,
-    .status_field = "HomeDir",
-}};
-inline constexpr option_decl<k::string> data_dir{{
-    .flag = "data-dir",
-    .yaml_path = "data-dir",
-    .default_text = "data",
-    .help = "Path to the data directory.",
-    .group = option_group::paths,
-    .status_field = "DataDir",
-}};
-inline constexpr option_decl<k::string> wal_dir{{
-    .flag = "wal-dir",
-    .yaml_path = "wal-dir",
-    .help = "Path to the WAL directory.",
-    .group = option_group::paths,
-    .roles = role_set::primary,
-    .status_field = "WALDir",
-}};
-inline constexpr option_decl<k::string> log_dir{{
-    .flag = "log-dir",
-    .yaml_path = "log-dir",
-    .help = "Path to the log directory; empty logs to standard output.",
-    .group = option_group::paths,
-    .status_field = "LogDir",
-}};
-inline constexpr option_decl<k::string> cpu_profile_file{{
-    .flag = "cpu-profile-file",
-    .yaml_path = "cpu-profile-file",
-    .help = "Path to the CPU profile file.",
-    .group = option_group::paths,
-    .status_field = "CPUProfileFile",
-}};
-inline constexpr option_decl<k::string> memory_profile_file{{
-    .flag = "memory-profile-file",
-    .yaml_path = "memory-profile-file",
-    .help = "Path to the memory profile file.",
-    .group = option_group::paths,
-    .status_field = "MemoryProfileFile",
-}};
-inline constexpr option_decl<k::integer> status_update_max_batch_size{{
-    .flag = "status-update-max-batch-size",
-    .yaml_path = "status-update-max-batch-size",
-    .default_text = "20",
-    .help = "Number of object statuses to update at maximum in one transaction.",
-    .group = option_group::cluster,
-    .status_field = "StatusUpdateMaxBatchSize",
-}};
-
-inline constexpr option_decl<k::duration> member_heartbeat_interval{{
-    .flag = "member-heartbeat-interval",
-    .yaml_path = "member-heartbeat-interval",
-    .default_text = "5s",
-    .help = "How often this member publishes its status. A member silent for 3 intervals is "
-            "shown as Offline.",
-    .group = option_group::cluster,
-    .status_field = "MemberHeartbeatInterval",
-}};
-inline constexpr option_decl<k::string> etcd_binary{{
-    .flag = "etcd-binary",
-    .yaml_path = "etcd-binary",
-    .default_text = "etcd",
-    .help = "The etcd executable a primary runs: a path, or a name looked up on PATH.",
-    .group = option_group::primary,
-    .roles = role_set::primary,
-}};
-
-// Removed: accepted with a warning, no effect.
-inline constexpr option_decl<k::string> member_dir{{
-    .flag = "member-dir",
-    .yaml_path = "member-dir",
-    .help = "Removed in Easegress v2.8.0; accepted with a warning and ignored.",
-    .group = option_group::removed,
-    .removed = true,
-}};
-
-}  // namespace eg::config::opt
+#include <string_view>
 
 namespace eg::config {
 
-// The registry: the declarations above, in print order.
-inline constexpr auto all_options = std::to_array<const option_spec*>({
-    &opt::version.spec,
-    &opt::help.spec,
-    &opt::print_config.spec,
-    &opt::check_config.spec,
-    &opt::config_file.spec,
-    &opt::force_new_cluster.spec,
-    &opt::signal_upgrade.spec,
-    &opt::name.spec,
-    &opt::labels.spec,
-    &opt::api_addr.spec,
-    &opt::tls.spec,
-    &opt::cert_file.spec,
-    &opt::key_file.spec,
-    &opt::client_ca_file.spec,
-    &opt::debug.spec,
-    &opt::disable_access_log.spec,
-    &opt::initial_object_config_files.spec,
-    &opt::objects_dump_interval.spec,
-    &opt::basic_auth.spec,
-    &opt::use_standalone_etcd.spec,
-    &opt::cluster_name.spec,
-    &opt::cluster_role.spec,
-    &opt::cluster_request_timeout.spec,
-    &opt::listen_peer_urls.spec,
-    &opt::listen_client_urls.spec,
-    &opt::advertise_client_urls.spec,
-    &opt::initial_advertise_peer_urls.spec,
-    &opt::initial_cluster.spec,
-    &opt::state_flag.spec,
-    &opt::primary_listen_peer_urls.spec,
-    &opt::max_call_send_msg_size.spec,
-    &opt::etcd_heartbeat_interval.spec,
-    &opt::etcd_election_timeout.spec,
-    &opt::home_dir.spec,
-    &opt::data_dir.spec,
-    &opt::wal_dir.spec,
-    &opt::log_dir.spec,
-    &opt::cpu_profile_file.spec,
-    &opt::memory_profile_file.spec,
-    &opt::status_update_max_batch_size.spec,
-    &opt::member_heartbeat_interval.spec,
-    &opt::etcd_binary.spec,
-    &opt::member_dir.spec,
-});
+inline constexpr option_spec option_declarations[] = {
+    // Commands: command-line only, never read from a file.
+    {
+        .flag = "version",
+        .short_flag = 'v',
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Print the version and exit.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .status_field = "ShowVersion",
+    },
+    {
+        .flag = "help",
+        .short_flag = 'h',
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Print this help and exit.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .status_field = "ShowHelp",
+    },
+    {
+        .flag = "print-config",
+        .short_flag = 'c',
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Print the effective configuration as YAML, each value with its source, and exit.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .status_field = "ShowConfig",
+    },
+    {
+        .flag = "check-config",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help =
+            "Validate the configuration and exit: 0 when it is valid, 1 with diagnostics when not. "
+            "Binds nothing and creates nothing.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+    },
+    {
+        .flag = "config-file",
+        .short_flag = 'f',
+        .kind = value_kind::string,
+        .example = "/etc/easegress/machine-1.yaml",
+        .help = "Load the configuration from a YAML file. EASEGRESS_* variables and flags override "
+                "its values.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .status_field = "ConfigFile",
+    },
+    {
+        .flag = "force-new-cluster",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Force to create a new one-member cluster from this primary's data (disaster "
+                "recovery; remove it once the cluster is back).",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .roles = role_set::primary,
+        .status_field = "ForceNewCluster",
+    },
+    {
+        .flag = "signal-upgrade",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help =
+            "Send an upgrade signal to the server named in the pid file, then exit. That server "
+            "then upgrades itself gracefully.",
+        .group = option_group::command,
+        .scope = option_scope::command_line,
+        .status_field = "SignalUpgrade",
+    },
 
-// Position of a declaration in the registry.
+    // Member
+    {
+        .flag = "name",
+        .yaml_path = "name",
+        .kind = value_kind::string,
+        .default_text = "eg-default-name",
+        .example = "machine-1",
+        .help = "Human-readable name for this member.",
+        .status_field = "Name",
+    },
+    {
+        .flag = "labels",
+        .yaml_path = "labels",
+        .kind = value_kind::string_map,
+        .example = "zone=eu-west-1a,tier=edge",
+        .help = "The labels for the instance of Easegress, as key=value pairs.",
+        .status_field = "Labels",
+    },
+    {
+        .flag = "api-addr",
+        .yaml_path = "api-addr",
+        .kind = value_kind::string,
+        .default_text = "localhost:2381",
+        .example = "10.0.0.1:2381",
+        .help = "Address([host]:port) to listen on for administration traffic.",
+        .group = option_group::admin_api,
+        .status_field = "APIAddr",
+    },
+    {
+        .flag = "tls",
+        .yaml_path = "tls",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Serve the admin API over HTTPS only (needs cert-file and key-file).",
+        .group = option_group::admin_api,
+        .status_field = "TLS",
+    },
+    {
+        .flag = "cert-file",
+        .yaml_path = "cert-file",
+        .kind = value_kind::string,
+        .example = "/etc/easegress/admin.crt",
+        .help = "Certificate file (PEM) for the HTTPS admin API.",
+        .group = option_group::admin_api,
+        .status_field = "CertFile",
+    },
+    {
+        .flag = "key-file",
+        .yaml_path = "key-file",
+        .kind = value_kind::string,
+        .example = "/etc/easegress/admin.key",
+        .help = "Private key file (PEM) for the HTTPS admin API.",
+        .group = option_group::admin_api,
+        .status_field = "KeyFile",
+    },
+    {
+        .yaml_path = "client-ca-file",
+        .kind = value_kind::string,
+        .example = "/etc/easegress/clients-ca.crt",
+        .help = "CA file (PEM): with tls, the admin API requires client certificates signed by it.",
+        .group = option_group::admin_api,
+        .scope = option_scope::file_only,
+        .status_field = "ClientCAFile",
+    },
+    {
+        .flag = "debug",
+        .yaml_path = "debug",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Flag to set lowest log level from INFO downgrade DEBUG.",
+        .status_field = "Debug",
+    },
+    {
+        .flag = "disable-access",
+        .yaml_path = "disable-access-log",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help = "Disable the access logs.",
+        .group = option_group::admin_api,
+        .status_field = "DisableAccessLog",
+    },
+    {
+        .flag = "initial-object-config-files",
+        .yaml_path = "initial-object-config-files",
+        .kind = value_kind::path_list,
+        .example = "/etc/easegress/objects/server.yaml,/etc/easegress/objects/pipeline.yaml",
+        .help = "List of configuration files for initial objects, these objects will be created at "
+                "startup if not already exist.",
+        .status_field = "InitialObjectConfigFiles",
+    },
+    {
+        .flag = "objects-dump-interval",
+        .yaml_path = "objects-dump-interval",
+        .kind = value_kind::duration,
+        .default_text = "1h",
+        .example = "1m",
+        .help = "The time interval to dump running objects config, for example: 30m",
+        .status_field = "ObjectsDumpInterval",
+    },
+    {
+        .yaml_path = "basic-auth",
+        .kind = value_kind::string_map,
+        .example = "admin=change-me",
+        .help = "User name to password map: the admin API then requires HTTP basic authentication.",
+        .group = option_group::admin_api,
+        .scope = option_scope::file_only,
+        .secret = true,
+        .status_field = "BasicAuth",
+    },
+    {
+        .flag = "use-standalone-etcd",
+        .yaml_path = "use-standalone-etcd",
+        .kind = value_kind::boolean,
+        .default_text = "false",
+        .example = "true",
+        .help =
+            "Use an external etcd cluster this member does not run: the member is an etcd client "
+            "of the client URLs in primary-listen-peer-urls. Needs cluster-role secondary.",
+        .group = option_group::cluster,
+        .status_field = "UseStandaloneEtcd",
+    },
+
+    // Cluster
+    {
+        .flag = "cluster-name",
+        .yaml_path = "cluster-name",
+        .kind = value_kind::string,
+        .default_text = "eg-cluster-default-name",
+        .example = "multi-node-cluster",
+        .help =
+            "Human-readable name for the new cluster, ignored while joining an existed cluster.",
+        .group = option_group::cluster,
+        .status_field = "ClusterName",
+    },
+    {
+        .flag = "cluster-role",
+        .yaml_path = "cluster-role",
+        .kind = value_kind::string,
+        .default_text = "primary",
+        .example = "secondary",
+        .help = "Cluster role for this member (primary, secondary).",
+        .group = option_group::cluster,
+        .status_field = "ClusterRole",
+        .allowed_values = {"primary", "secondary"},
+        .deprecated_values = {{{"writer", "primary"}, {"reader", "secondary"}}},
+    },
+    {
+        .flag = "cluster-request-timeout",
+        .yaml_path = "cluster-request-timeout",
+        .kind = value_kind::duration,
+        .default_text = "10s",
+        .example = "20s",
+        .help = "Timeout to handle request in the cluster.",
+        .group = option_group::cluster,
+        .status_field = "ClusterRequestTimeout",
+    },
+    {
+        .flag = "listen-peer-urls",
+        .yaml_path = "cluster.listen-peer-urls",
+        .kind = value_kind::url_list,
+        .default_text = "http://localhost:2380",
+        .example = "http://10.0.0.1:2380",
+        .help = "List of URLs to listen on for cluster peer traffic.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.ListenPeerURLs",
+        .legacy_keys = {"cluster-listen-peer-urls"},
+    },
+    {
+        .flag = "listen-client-urls",
+        .yaml_path = "cluster.listen-client-urls",
+        .kind = value_kind::url_list,
+        .default_text = "http://localhost:2379",
+        .example = "http://10.0.0.1:2379",
+        .help = "List of URLs to listen on for cluster client traffic.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.ListenClientURLs",
+        .legacy_keys = {"cluster-listen-client-urls"},
+    },
+    {
+        .flag = "advertise-client-urls",
+        .yaml_path = "cluster.advertise-client-urls",
+        .kind = value_kind::url_list,
+        .default_text = "http://localhost:2379",
+        .example = "http://10.0.0.1:2379",
+        .help = "List of this member's client URLs to advertise to the rest of the cluster.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.AdvertiseClientURLs",
+        .legacy_keys = {"cluster-advertise-client-urls", "cluster-client-url"},
+    },
+    {
+        .flag = "initial-advertise-peer-urls",
+        .yaml_path = "cluster.initial-advertise-peer-urls",
+        .kind = value_kind::url_list,
+        .default_text = "http://localhost:2380",
+        .example = "http://10.0.0.1:2380",
+        .help = "List of this member's peer URLs to advertise to the rest of the cluster.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.InitialAdvertisePeerURLs",
+        .legacy_keys = {"cluster-initial-advertise-peer-urls", "cluster-peer-url"},
+    },
+    {
+        .flag = "initial-cluster",
+        .yaml_path = "cluster.initial-cluster",
+        .kind = value_kind::name_url_map,
+        .example = "machine-1=http://10.0.0.1:2380,machine-2=http://10.0.0.2:2380,machine-3=http://"
+                   "10.0.0.3:2380",
+        .help = "List of (member name, URL) pairs that will form the cluster. E.g. "
+                "primary-1=http://localhost:2380. Empty means this member alone.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.InitialCluster",
+    },
+    {
+        .flag = "state-flag",
+        .yaml_path = "cluster.state-flag",
+        .kind = value_kind::string,
+        .default_text = "new",
+        .example = "existing",
+        .help = "Cluster state (new, existing): new bootstraps the cluster, existing joins one.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+        .status_field = "Cluster.StateFlag",
+        .allowed_values = {"new", "existing"},
+    },
+    {
+        .flag = "primary-listen-peer-urls",
+        .yaml_path = "cluster.primary-listen-peer-urls",
+        .kind = value_kind::url_list,
+        .default_text = "http://localhost:2380",
+        .example = "http://10.0.0.1:2380,http://10.0.0.2:2380",
+        .help = "List of peer URLs of primary members. Define this only, when cluster-role is "
+                "secondary.",
+        .group = option_group::secondary,
+        .roles = role_set::secondary,
+        .status_field = "Cluster.PrimaryListenPeerURLs",
+        .legacy_keys = {"cluster-join-urls"},
+    },
+    {
+        .flag = "max-call-send-msg-size",
+        .yaml_path = "cluster.max-call-send-msg-size",
+        .kind = value_kind::size,
+        .default_text = "10485760",
+        .example = "20MiB",
+        .help = "Maximum size in bytes for cluster synchronization messages.",
+        .group = option_group::cluster,
+        .status_field = "Cluster.MaxCallSendMsgSize",
+    },
+    {
+        .flag = "etcd-heartbeat-interval",
+        .yaml_path = "cluster.etcd-heartbeat-interval",
+        .kind = value_kind::duration,
+        .default_text = "100ms",
+        .example = "200ms",
+        .help =
+            "etcd heartbeat interval of a primary (etcd's default). Use the same value on every "
+            "primary.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+    },
+    {
+        .flag = "etcd-election-timeout",
+        .yaml_path = "cluster.etcd-election-timeout",
+        .kind = value_kind::duration,
+        .default_text = "1s",
+        .example = "2s",
+        .help =
+            "etcd election timeout of a primary (etcd's default); at least 5 times the heartbeat "
+            "interval. Use the same value on every primary.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+    },
+
+    // Directories and files
+    {
+        .flag = "home-dir",
+        .yaml_path = "home-dir",
+        .kind = value_kind::string,
+        .default_text = "./",
+        .example = "/var/lib/easegress",
+        .help = "Path to the home directory.",
+        .group = option_group::paths,
+        .status_field = "HomeDir",
+    },
+    {
+        .flag = "data-dir",
+        .yaml_path = "data-dir",
+        .kind = value_kind::string,
+        .default_text = "data",
+        .example = "etcd-data",
+        .help = "Path to the data directory.",
+        .group = option_group::paths,
+        .status_field = "DataDir",
+    },
+    {
+        .flag = "wal-dir",
+        .yaml_path = "wal-dir",
+        .kind = value_kind::string,
+        .example = "/var/lib/easegress/wal",
+        .help = "Path to the WAL directory.",
+        .group = option_group::paths,
+        .roles = role_set::primary,
+        .status_field = "WALDir",
+    },
+    {
+        .flag = "log-dir",
+        .yaml_path = "log-dir",
+        .kind = value_kind::string,
+        .example = "/var/log/easegress",
+        .help = "Path to the log directory; empty logs to standard output.",
+        .group = option_group::paths,
+        .status_field = "LogDir",
+    },
+    {
+        .flag = "cpu-profile-file",
+        .yaml_path = "cpu-profile-file",
+        .kind = value_kind::string,
+        .example = "/var/lib/easegress/cpu.pprof",
+        .help = "Path to the CPU profile file.",
+        .group = option_group::paths,
+        .status_field = "CPUProfileFile",
+    },
+    {
+        .flag = "memory-profile-file",
+        .yaml_path = "memory-profile-file",
+        .kind = value_kind::string,
+        .example = "/var/lib/easegress/memory.pprof",
+        .help = "Path to the memory profile file.",
+        .group = option_group::paths,
+        .status_field = "MemoryProfileFile",
+    },
+    {
+        .flag = "status-update-max-batch-size",
+        .yaml_path = "status-update-max-batch-size",
+        .kind = value_kind::integer,
+        .default_text = "20",
+        .example = "50",
+        .help = "Number of object statuses to update at maximum in one transaction.",
+        .group = option_group::cluster,
+        .status_field = "StatusUpdateMaxBatchSize",
+    },
+    {
+        .flag = "member-heartbeat-interval",
+        .yaml_path = "member-heartbeat-interval",
+        .kind = value_kind::duration,
+        .default_text = "5s",
+        .example = "10s",
+        .help = "How often this member publishes its status. A member silent for 3 intervals is "
+                "shown as Offline.",
+        .group = option_group::cluster,
+        .status_field = "MemberHeartbeatInterval",
+    },
+    {
+        .flag = "etcd-binary",
+        .yaml_path = "etcd-binary",
+        .kind = value_kind::string,
+        .default_text = "etcd",
+        .example = "/usr/bin/etcd",
+        .help = "The etcd executable a primary runs: a path, or a name looked up on PATH.",
+        .group = option_group::primary,
+        .roles = role_set::primary,
+    },
+
+    // Removed: accepted with a warning, no effect.
+    {
+        .flag = "member-dir",
+        .yaml_path = "member-dir",
+        .kind = value_kind::string,
+        .example = "member",
+        .help = "Removed in Easegress v2.8.0; accepted with a warning and ignored.",
+        .group = option_group::removed,
+        .removed = true,
+    },
+};
+
+// Every declaration, in print order.
+inline constexpr auto all_options = [] {
+    std::array<const option_spec*, std::size(option_declarations)> list{};
+    for (std::size_t i = 0; i < list.size(); ++i) list[i] = &option_declarations[i];
+    return list;
+}();
+
+// Position of a declaration in the list.
 constexpr std::size_t index_of(const option_spec& spec) {
     for (std::size_t i = 0; i < all_options.size(); ++i)
         if (all_options[i] == &spec) return i;
-    throw std::logic_error("option is not registered in all_options");
+    throw std::logic_error("option is not one of option_declarations");
 }
+
+namespace opt {
+
+using k = value_kind;
+
+// The declaration whose flag (or, without a flag, YAML path) is `id`, typed with its kind.
+template <value_kind K>
+consteval option_decl<K> declared(std::string_view id) {
+    std::size_t matches = 0;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < std::size(option_declarations); ++i) {
+        const auto& spec = option_declarations[i];
+        if (spec.flag == id || (spec.flag.empty() && spec.yaml_path == id)) {
+            ++matches;
+            at = i;
+        }
+    }
+    if (matches != 1) throw std::logic_error("no single option is declared with this name");
+    if (option_declarations[at].kind != K)
+        throw std::logic_error("the option is declared with another value kind");
+    return option_decl<K>{option_declarations[at]};
+}
+
+inline constexpr auto version = declared<k::boolean>("version");
+inline constexpr auto help = declared<k::boolean>("help");
+inline constexpr auto print_config = declared<k::boolean>("print-config");
+inline constexpr auto check_config = declared<k::boolean>("check-config");
+inline constexpr auto config_file = declared<k::string>("config-file");
+inline constexpr auto force_new_cluster = declared<k::boolean>("force-new-cluster");
+inline constexpr auto signal_upgrade = declared<k::boolean>("signal-upgrade");
+inline constexpr auto name = declared<k::string>("name");
+inline constexpr auto labels = declared<k::string_map>("labels");
+inline constexpr auto api_addr = declared<k::string>("api-addr");
+inline constexpr auto tls = declared<k::boolean>("tls");
+inline constexpr auto cert_file = declared<k::string>("cert-file");
+inline constexpr auto key_file = declared<k::string>("key-file");
+inline constexpr auto client_ca_file = declared<k::string>("client-ca-file");
+inline constexpr auto debug = declared<k::boolean>("debug");
+inline constexpr auto disable_access_log = declared<k::boolean>("disable-access");
+inline constexpr auto initial_object_config_files =
+    declared<k::path_list>("initial-object-config-files");
+inline constexpr auto objects_dump_interval = declared<k::duration>("objects-dump-interval");
+inline constexpr auto basic_auth = declared<k::string_map>("basic-auth");
+inline constexpr auto use_standalone_etcd = declared<k::boolean>("use-standalone-etcd");
+inline constexpr auto cluster_name = declared<k::string>("cluster-name");
+inline constexpr auto cluster_role = declared<k::string>("cluster-role");
+inline constexpr auto cluster_request_timeout = declared<k::duration>("cluster-request-timeout");
+inline constexpr auto listen_peer_urls = declared<k::url_list>("listen-peer-urls");
+inline constexpr auto listen_client_urls = declared<k::url_list>("listen-client-urls");
+inline constexpr auto advertise_client_urls = declared<k::url_list>("advertise-client-urls");
+inline constexpr auto initial_advertise_peer_urls =
+    declared<k::url_list>("initial-advertise-peer-urls");
+inline constexpr auto initial_cluster = declared<k::name_url_map>("initial-cluster");
+inline constexpr auto state_flag = declared<k::string>("state-flag");
+inline constexpr auto primary_listen_peer_urls = declared<k::url_list>("primary-listen-peer-urls");
+inline constexpr auto max_call_send_msg_size = declared<k::size>("max-call-send-msg-size");
+inline constexpr auto etcd_heartbeat_interval = declared<k::duration>("etcd-heartbeat-interval");
+inline constexpr auto etcd_election_timeout = declared<k::duration>("etcd-election-timeout");
+inline constexpr auto home_dir = declared<k::string>("home-dir");
+inline constexpr auto data_dir = declared<k::string>("data-dir");
+inline constexpr auto wal_dir = declared<k::string>("wal-dir");
+inline constexpr auto log_dir = declared<k::string>("log-dir");
+inline constexpr auto cpu_profile_file = declared<k::string>("cpu-profile-file");
+inline constexpr auto memory_profile_file = declared<k::string>("memory-profile-file");
+inline constexpr auto status_update_max_batch_size =
+    declared<k::integer>("status-update-max-batch-size");
+inline constexpr auto member_heartbeat_interval =
+    declared<k::duration>("member-heartbeat-interval");
+inline constexpr auto etcd_binary = declared<k::string>("etcd-binary");
+inline constexpr auto member_dir = declared<k::string>("member-dir");
+
+}  // namespace opt
 
 }  // namespace eg::config

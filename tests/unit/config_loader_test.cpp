@@ -2,6 +2,7 @@
 // in-memory file reader: precedence, sources, overrides and every reading diagnostic.
 
 #include <eg/config_loader.hpp>
+#include <eg/print_config.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -523,4 +524,52 @@ TEST_CASE("load_config: gives every option its declared default when nothing is 
     CHECK(r.config.get(opt::max_call_send_msg_size).bytes == 10'485'760U);
     CHECK(r.config.get(opt::status_update_max_batch_size) == 20);
     CHECK_FALSE(r.config.get(opt::debug));
+}
+
+// Every option through every surface, with the example value of its declaration
+
+namespace {
+
+cfg::option_value example_of(const cfg::option_spec& spec) {
+    return std::get<cfg::option_value>(cfg::parse_text(spec.kind, spec.example));
+}
+
+}  // namespace
+
+TEST_CASE("load_config: reads every option's example from its flag and its variable",
+          "[config_loader]") {
+    for (const auto* spec : cfg::all_options) {
+        if (!spec->has_flag() || spec->removed) continue;
+        INFO("option " << spec->flag << " example " << spec->example);
+        // The config-file option's example is a file to read: an empty one.
+        const file_map files{{std::string(opt::config_file.spec.example), ""}};
+        for (const bool as_flag : {true, false}) {
+            const auto text = std::string(spec->example);
+            const auto r = as_flag ? load({cfg::flag_name(*spec) + "=" + text}, {}, files)
+                                   : load({}, {{cfg::env_name(*spec), text}}, files);
+            CHECK(r.diagnostics.empty());
+            const auto& slot = r.config.at(*spec);
+            CHECK(slot.value == example_of(*spec));
+            CHECK(slot.source.kind == (as_flag ? cfg::source_kind::flag : cfg::source_kind::env));
+        }
+    }
+}
+
+TEST_CASE("load_config: reads every file option's example back from a written file",
+          "[config_loader]") {
+    for (const auto* spec : cfg::all_options) {
+        if (!spec->in_file() || spec->removed) continue;
+        INFO("option " << spec->yaml_path << " example " << spec->example);
+        auto written = cfg::default_config();
+        auto& set = written.mutable_at(*spec);
+        set.value = example_of(*spec);
+        set.source.kind = cfg::source_kind::file;
+        const auto text = eg::emit::write_yaml(
+            written, {.source_comments = false, .only_set = true, .redact_secrets = false});
+        INFO(text);
+        const auto r = load({"-f", "member.yaml"}, {}, {{"member.yaml", text}});
+        CHECK(r.diagnostics.empty());
+        CHECK(r.config.at(*spec).value == example_of(*spec));
+        CHECK(r.config.at(*spec).source.kind == cfg::source_kind::file);
+    }
 }

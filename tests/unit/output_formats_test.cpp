@@ -291,6 +291,7 @@ TEST_CASE("options_reference: every flag, variable and YAML key is listed", "[ou
             CHECK_THAT(page, Contains("`" + cfg::env_name(*spec) + "`"));
         }
         if (spec->in_file()) CHECK_THAT(page, Contains("`" + std::string(spec->yaml_path) + "`"));
+        CHECK_THAT(page, Contains("| `" + std::string(spec->example) + "` |"));
     }
     std::size_t file_only = 0;
     for (const auto* spec : cfg::all_options) file_only += spec->has_flag() ? 0 : 1;

@@ -116,6 +116,33 @@ TEST_CASE("all_options: every default text parses with its kind's parser", "[opt
     }
 }
 
+TEST_CASE("all_options: every example parses, is allowed and differs from the default",
+          "[options]") {
+    for (const auto* o : all_options) {
+        INFO("option: " << label(*o) << ", example: [" << o->example << "]");
+        REQUIRE_FALSE(o->example.empty());
+        const auto example = eg::config::parse_text(o->kind, o->example);
+        const auto fallback = eg::config::parse_text(o->kind, o->default_text);
+        if (const auto* failure = std::get_if<eg::config::parse_failure>(&example)) {
+            FAIL_CHECK(failure->message);
+            continue;
+        }
+        CHECK(o->allows(o->example));
+        REQUIRE(std::holds_alternative<eg::config::option_value>(fallback));
+        CHECK(std::get<eg::config::option_value>(example) !=
+              std::get<eg::config::option_value>(fallback));
+    }
+}
+
+TEST_CASE("opt: each typed name is the declaration with that flag or YAML path", "[options]") {
+    STATIC_REQUIRE(opt::disable_access_log.spec.flag == "disable-access");
+    STATIC_REQUIRE(opt::client_ca_file.spec.yaml_path == "client-ca-file");
+    STATIC_REQUIRE(opt::client_ca_file.spec.kind == value_kind::string);
+    STATIC_REQUIRE(opt::initial_cluster.spec.kind == value_kind::name_url_map);
+    STATIC_REQUIRE(eg::config::opt::declared<value_kind::duration>("etcd-election-timeout")
+                       .spec.default_text == "1s");
+}
+
 TEST_CASE("all_options: every default of an option with allowed values is allowed", "[options]") {
     for (const auto* o : all_options) {
         INFO("option: " << label(*o));
@@ -432,6 +459,6 @@ TEST_CASE("index_of: finds the position of every registered option", "[options]"
 }
 
 TEST_CASE("index_of: throws for a declaration that is not registered", "[options]") {
-    const option_spec stray{.flag = "stray", .help = "Not registered."};
+    const option_spec stray{.flag = "stray", .help = "Not declared."};
     CHECK_THROWS_AS(eg::config::index_of(stray), std::logic_error);
 }
