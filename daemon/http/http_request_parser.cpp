@@ -149,62 +149,16 @@ std::size_t http_request_parser::head_byte(char c) {
         return 1;
     }
     const bool line_end = c == '\n';
-    const std::string malformed_line =
-        "malformed request line: this server speaks HTTP/1.1 (METHOD /target HTTP/1.1)";
     switch (step_) {
         case step::method:
-            if (line_end && request_.method.empty()) {
-                if (++empty_lines_ > max_empty_lines_before_request) fail(400, malformed_line);
-            } else if (is_token_char(c)) {
-                started_ = true;
-                request_.method += c;
-            } else if (c == ' ' && !request_.method.empty()) {
-                step_ = step::target;
-            } else {
-                started_ = true;
-                fail(400, malformed_line);
-            }
-            break;
         case step::target:
-            if (c == ' ' && !request_.target.empty()) {
-                step_ = step::version;
-            } else if (c > 0x20 && c < 0x7f) {
-                request_.target += c;
-                if (request_.target.size() > limits_.max_target_bytes)
-                    fail(414, "the request target is longer than " +
-                                  std::to_string(limits_.max_target_bytes) + " bytes");
-            } else {
-                fail(400, malformed_line);
-            }
+        case step::version:
+            request_line_byte(c, line_end);
             break;
-        case step::version: {
-            if (line_end) {
-                end_of_request_line();
-                break;
-            }
-            version_ += c;
-            constexpr std::string_view shape = "HTTP/d.d";
-            const std::size_t i = version_.size() - 1;
-            const bool fits =
-                i < shape.size() && (shape[i] == 'd' ? c >= '0' && c <= '9' : c == shape[i]);
-            if (!fits) fail(400, malformed_line);
-            break;
-        }
         case step::header_line:
         case step::trailer_line:
         case step::chunk_size_line:
-            if (line_end) {
-                if (step_ == step::chunk_size_line)
-                    end_of_chunk_size_line();
-                else
-                    end_of_header_line();
-                line_.clear();
-                break;
-            }
-            line_ += c;
-            if (step_ == step::chunk_size_line && line_.size() > max_chunk_size_line)
-                fail(400, "malformed chunked body: a chunk size line longer than " +
-                              std::to_string(max_chunk_size_line) + " bytes");
+            field_line_byte(c, line_end);
             break;
         case step::chunk_data_end:
             if (line_end)
@@ -216,6 +170,59 @@ std::size_t http_request_parser::head_byte(char c) {
             break;
     }
     return 1;
+}
+
+void http_request_parser::request_line_byte(char c, bool line_end) {
+    const std::string malformed_line =
+        "malformed request line: this server speaks HTTP/1.1 (METHOD /target HTTP/1.1)";
+    if (step_ == step::method) {
+        if (line_end && request_.method.empty()) {
+            if (++empty_lines_ > max_empty_lines_before_request) fail(400, malformed_line);
+        } else if (is_token_char(c)) {
+            started_ = true;
+            request_.method += c;
+        } else if (c == ' ' && !request_.method.empty()) {
+            step_ = step::target;
+        } else {
+            started_ = true;
+            fail(400, malformed_line);
+        }
+    } else if (step_ == step::target) {
+        if (c == ' ' && !request_.target.empty()) {
+            step_ = step::version;
+        } else if (c > 0x20 && c < 0x7f) {
+            request_.target += c;
+            if (request_.target.size() > limits_.max_target_bytes)
+                fail(414, "the request target is longer than " +
+                              std::to_string(limits_.max_target_bytes) + " bytes");
+        } else {
+            fail(400, malformed_line);
+        }
+    } else if (line_end) {
+        end_of_request_line();
+    } else {
+        version_ += c;
+        constexpr std::string_view shape = "HTTP/d.d";
+        const std::size_t i = version_.size() - 1;
+        const bool fits =
+            i < shape.size() && (shape[i] == 'd' ? c >= '0' && c <= '9' : c == shape[i]);
+        if (!fits) fail(400, malformed_line);
+    }
+}
+
+void http_request_parser::field_line_byte(char c, bool line_end) {
+    if (line_end) {
+        if (step_ == step::chunk_size_line)
+            end_of_chunk_size_line();
+        else
+            end_of_header_line();
+        line_.clear();
+        return;
+    }
+    line_ += c;
+    if (step_ == step::chunk_size_line && line_.size() > max_chunk_size_line)
+        fail(400, "malformed chunked body: a chunk size line longer than " +
+                      std::to_string(max_chunk_size_line) + " bytes");
 }
 
 void http_request_parser::end_of_request_line() {
@@ -275,65 +282,15 @@ void http_request_parser::end_of_head() {
     }
     request_.keep_alive = !close && (request_.minor_version >= 1 || keep_alive);
 
-    const auto codings = list_values(request_.headers, "Transfer-Encoding");
-    const auto lengths = list_values(request_.headers, "Content-Length");
     const bool has_length = request_.header("Content-Length") != nullptr;
     if (request_.header("Transfer-Encoding") != nullptr) {
         if (has_length) {
             fail(400, "a request with both Content-Length and Transfer-Encoding");
             return;
         }
-        for (const auto& coding : codings)
-            if (!same_text(coding, "chunked")) {
-                fail(501, "transfer coding \"" + printable(coding) +
-                              "\" is not supported (only chunked)");
-                return;
-            }
-        if (codings.size() != 1) {
-            fail(400, "malformed Transfer-Encoding: chunked expected once");
-            return;
-        }
-        step_ = step::chunk_size_line;
+        if (!chunked_framing()) return;
     } else if (has_length) {
-        std::uint64_t length = 0;
-        bool overflow = false;
-        for (std::size_t i = 0; i < lengths.size(); ++i) {
-            const auto& text = lengths[i];
-            if (!std::all_of(text.begin(), text.end(),
-                             [](char c) { return c >= '0' && c <= '9'; })) {
-                fail(400, "invalid Content-Length \"" + printable(text) + "\"");
-                return;
-            }
-            std::uint64_t value = 0;
-            bool too_big = false;
-            for (char c : text) {
-                const auto digit = static_cast<std::uint64_t>(c - '0');
-                if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10)
-                    too_big = true;
-                else
-                    value = value * 10 + digit;
-            }
-            if (i > 0 && (value != length || too_big != overflow)) {
-                fail(400, "different Content-Length values");
-                return;
-            }
-            length = value;
-            overflow = too_big;
-        }
-        if (lengths.empty()) {
-            fail(400, "invalid Content-Length \"\"");
-            return;
-        }
-        if (overflow || (limits_.max_body_bytes > 0 && length > limits_.max_body_bytes)) {
-            fail(413, too_large_message());
-            return;
-        }
-        if (length == 0) {
-            complete();
-            return;
-        }
-        remaining_ = length;
-        step_ = step::body_length;
+        if (!length_framing()) return;
     } else {
         const auto& m = request_.method;
         if (m == "POST" || m == "PUT" || m == "PATCH") {
@@ -347,6 +304,65 @@ void http_request_parser::end_of_head() {
     const std::string* expect = request_.header("Expect");
     request_.expects_continue = expect != nullptr && request_.minor_version >= 1 &&
                                 lowered(std::string(trimmed(*expect))) == "100-continue";
+}
+
+bool http_request_parser::chunked_framing() {
+    const auto codings = list_values(request_.headers, "Transfer-Encoding");
+    for (const auto& coding : codings)
+        if (!same_text(coding, "chunked")) {
+            fail(501,
+                 "transfer coding \"" + printable(coding) + "\" is not supported (only chunked)");
+            return false;
+        }
+    if (codings.size() != 1) {
+        fail(400, "malformed Transfer-Encoding: chunked expected once");
+        return false;
+    }
+    step_ = step::chunk_size_line;
+    return true;
+}
+
+bool http_request_parser::length_framing() {
+    const auto lengths = list_values(request_.headers, "Content-Length");
+    std::uint64_t length = 0;
+    bool overflow = false;
+    for (std::size_t i = 0; i < lengths.size(); ++i) {
+        const auto& text = lengths[i];
+        if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            fail(400, "invalid Content-Length \"" + printable(text) + "\"");
+            return false;
+        }
+        std::uint64_t value = 0;
+        bool too_big = false;
+        for (char c : text) {
+            const auto digit = static_cast<std::uint64_t>(c - '0');
+            if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10)
+                too_big = true;
+            else
+                value = value * 10 + digit;
+        }
+        if (i > 0 && (value != length || too_big != overflow)) {
+            fail(400, "different Content-Length values");
+            return false;
+        }
+        length = value;
+        overflow = too_big;
+    }
+    if (lengths.empty()) {
+        fail(400, "invalid Content-Length \"\"");
+        return false;
+    }
+    if (overflow || (limits_.max_body_bytes > 0 && length > limits_.max_body_bytes)) {
+        fail(413, too_large_message());
+        return false;
+    }
+    if (length == 0) {
+        complete();
+        return false;
+    }
+    remaining_ = length;
+    step_ = step::body_length;
+    return true;
 }
 
 void http_request_parser::end_of_chunk_size_line() {

@@ -87,10 +87,16 @@ private:
     };
 
     std::size_t head_byte(char c);  // one byte of the head; returns 1
+    void request_line_byte(char c, bool line_end);
+    void field_line_byte(char c, bool line_end);  // a header, trailer or chunk size line
     bool count_head_byte();
     void end_of_request_line();
     void end_of_header_line();
     void end_of_head();
+    // The body's framing from Transfer-Encoding or Content-Length; false when the request
+    // failed or is complete without a body.
+    bool chunked_framing();
+    bool length_framing();
     void end_of_chunk_size_line();
     void fail(int status, std::string message);
     void complete();
