@@ -1,14 +1,18 @@
 #pragma once
 // etcd supervisor: runs the real etcd of a primary and keeps it running.
-//  - etcd is started (by the process spawner) from a thread that lives as long as the
-//    supervisor, with an empty signal mask, default signal dispositions, an explicit
-//    environment, its own process group, no descriptor of the daemon's but its output, and
-//    PR_SET_PDEATHSIG so that it dies with the daemon even when the daemon is SIGKILLed;
+//  - etcd is started (by the process spawner) from the supervisor's worker thread
+//    ("etcd-supervisor"), which lives as long as the supervisor, with an empty signal mask, default
+//    signal dispositions, an explicit environment, its own process group, no descriptor of the
+//    daemon's but its output, and PR_SET_PDEATHSIG so that it dies with the daemon even when the
+//    daemon is SIGKILLed;
 //  - a crashed etcd is restarted with capped exponential backoff; meanwhile down() says how it
 //    ended and when it starts again;
 //  - stop() sends SIGTERM to the process group, then SIGKILL after a grace period.
 
 #include "daemon/process/spawner.hpp"
+#include "daemon/process/worker.hpp"
+
+#include <pthread.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -59,8 +63,8 @@ public:
             event("cannot run " + launch_.binary + ": " + std::strerror(errno));
             return false;
         }
+        worker_.start([this] { run(); });
         std::unique_lock lock(mutex_);
-        thread_ = std::thread([this] { run(); });
         changed_.wait(lock, [this] { return pid_ > 0 || spawn_failed_; });
         return !spawn_failed_;
     }
@@ -98,14 +102,10 @@ public:
 
     // SIGTERM to etcd's process group, SIGKILL after the grace period; waits for the thread.
     void stop() {
-        {
+        worker_.stop([this] {
             std::lock_guard lock(mutex_);
-            if (!thread_.joinable()) return;
-            stopping_ = true;
             if (pid_ > 0) ::kill(-pid_, SIGTERM);
-        }
-        changed_.notify_all();
-        thread_.join();
+        });
         if (reader_.joinable()) reader_.join();
     }
 
@@ -162,6 +162,7 @@ private:
     void forward_output(int fd) {
         if (reader_.joinable()) reader_.join();
         reader_ = std::thread([fd, forward = launch_.output_line] {
+            ::pthread_setname_np(::pthread_self(), "etcd-output");
             std::string pending;
             char buffer[4096];
             while (true) {
@@ -209,8 +210,8 @@ private:
                 {
                     std::lock_guard lock(mutex_);
                     pid_ = 0;
-                    if (stopping_) return;
                 }
+                if (worker_.stopping()) return;
                 if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
                     {
                         std::lock_guard lock(mutex_);
@@ -232,8 +233,8 @@ private:
                       std::to_string(backoff.count()) + "ms");
             }
             first = false;
-            std::unique_lock lock(mutex_);
-            if (changed_.wait_for(lock, backoff, [this] { return stopping_; })) {
+            if (worker_.pause_for(backoff) == worker::pause_end::stopping) {
+                std::lock_guard lock(mutex_);
                 outage_.reset();
                 return;
             }
@@ -242,32 +243,36 @@ private:
         }
     }
 
-    // Waits for the child; once stopping, escalates to SIGKILL after the grace period.
+    // Waits for the child; once stopping, sends SIGTERM (again: a stop may have come before
+    // the pid was known) and escalates to SIGKILL after the grace period.
     int wait_for(pid_t child) {
         int status = 0;
-        std::chrono::steady_clock::time_point kill_at{};
+        std::optional<std::chrono::steady_clock::time_point> kill_at;
         bool killed = false;
         while (true) {
             const pid_t done = ::waitpid(child, &status, WNOHANG);
             if (done == child) return status;
             if (done < 0 && errno != EINTR) return status;
-            std::unique_lock lock(mutex_);
-            if (stopping_) {
+            if (worker_.stopping()) {
                 const auto now = std::chrono::steady_clock::now();
-                if (kill_at == std::chrono::steady_clock::time_point{})
+                if (!kill_at) {
                     kill_at = now + launch_.grace;
-                if (now >= kill_at && !killed) {
+                    ::kill(-child, SIGTERM);
+                }
+                if (now >= *kill_at && !killed) {
                     killed = true;
-                    lock.unlock();
                     event("etcd did not stop within " + std::to_string(launch_.grace.count()) +
                           "ms of SIGTERM; killing it");
                     ::kill(-child, SIGKILL);
-                    lock.lock();
                 }
             }
-            changed_.wait_for(lock, std::chrono::milliseconds(20));
+            // A stopping worker pauses no more: sleep between the checks of the grace period.
+            if (worker_.pause_for(poll_interval) == worker::pause_end::stopping)
+                std::this_thread::sleep_for(poll_interval);
         }
     }
+
+    static constexpr std::chrono::milliseconds poll_interval{20};  // waitpid while etcd runs
 
     static std::string describe(int status) {
         if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
@@ -277,16 +282,15 @@ private:
     etcd_launch launch_;
     supervisor_event on_event_;
     mutable std::mutex mutex_;
-    std::condition_variable changed_;
-    std::thread thread_;
+    std::condition_variable changed_;  // the first start succeeded or failed
     std::thread reader_;
     pid_t pid_ = 0;
     std::chrono::system_clock::time_point started_at_{};
     bool removed_ = false;
     std::optional<outage> outage_;
-    bool stopping_ = false;
     bool spawn_failed_ = false;
     std::atomic<int> restarts_{0};
+    worker worker_{"etcd-supervisor"};  // last: stopped first, before the state it uses goes
 };
 
 }  // namespace eg::server

@@ -3,6 +3,8 @@
 #include "daemon/cluster/member_status.hpp"
 #include "daemon/process/service_manager.hpp"
 
+#include <pthread.h>
+
 #include <thread>
 
 namespace eg::server {
@@ -100,6 +102,7 @@ void member_components::stop() {
     api.stop();
     etcd.cancel();
     std::thread cluster_side([this] {
+        ::pthread_setname_np(::pthread_self(), "stop-cluster");
         status_reporter.stop();
         member.stop();
         members_view.stop();

@@ -14,6 +14,7 @@
 #include "daemon/process/spawner.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -194,6 +195,7 @@ public:
         if (thread_.joinable()) thread_.join();
         running_ = true;
         thread_ = std::thread([this] {
+            ::pthread_setname_np(::pthread_self(), "upgrade");
             upgrade();
             std::lock_guard done(mutex_);
             running_ = false;
