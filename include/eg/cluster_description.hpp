@@ -30,60 +30,95 @@ namespace eg::description {
 
 enum class field_scope { cluster, member_only, defaults_or_member };
 
+// One field of the description. Its value is declared as a server option is (the key as
+// yaml_path, the kind, default, example, help and allowed values) and read by the same reader
+// with the same diagnostics; where it may be written and whether it is required are the
+// description's own.
 struct field_spec {
-    std::string_view key;
-    config::value_kind kind;  // integer or string; "options" is a server configuration
-    std::string_view default_text;
-    std::string_view help;
-    field_scope scope;
+    config::option_spec value;
+    field_scope scope = field_scope::defaults_or_member;
     bool required = false;
-    std::array<std::string_view, 2> allowed_values{};
+
+    constexpr std::string_view key() const { return value.yaml_path; }
 };
 
 using config::value_kind;
 
 inline constexpr field_spec fields[] = {
-    {"cluster-name", value_kind::string, "", "Name of the cluster (the etcd cluster token).",
-     field_scope::cluster, true},
-    {"name", value_kind::string, "", "Member name, unique in the cluster.",
-     field_scope::member_only, true},
-    {"role",
-     value_kind::string,
-     "",
-     "primary (runs etcd) or secondary (etcd client).",
+    {{.yaml_path = "cluster-name",
+      .kind = value_kind::string,
+      .example = "multi-node-cluster",
+      .help = "Name of the cluster (the etcd cluster token)."},
+     field_scope::cluster,
+     true},
+    {{.yaml_path = "name",
+      .kind = value_kind::string,
+      .example = "machine-1",
+      .help = "Member name, unique in the cluster."},
      field_scope::member_only,
-     true,
-     {"primary", "secondary"}},
-    {"host", value_kind::string, "",
-     "IP address of the member's machine; its URLs listen and advertise on it.",
-     field_scope::member_only, true},
-    {"peer-port", value_kind::integer, "2380", "etcd peer port of a primary.",
-     field_scope::defaults_or_member},
-    {"client-port", value_kind::integer, "2379", "etcd client port of a primary.",
-     field_scope::defaults_or_member},
-    {"api-port", value_kind::integer, "2381", "Admin API port.", field_scope::defaults_or_member},
-    {"home-dir", value_kind::string, "/var/lib/easegress", "Home directory on the machine.",
-     field_scope::defaults_or_member},
-    {"data-dir", value_kind::string, "data", "Data directory, relative to home-dir.",
-     field_scope::defaults_or_member},
-    {"log-dir", value_kind::string, "",
-     "Log directory, relative to home-dir; empty logs to standard output (the journal).",
-     field_scope::defaults_or_member},
-    {"config-dir", value_kind::string, "/etc/easegress",
-     "Where the generated <name>.yaml and <name>.env are installed on the machine.",
-     field_scope::defaults_or_member},
-    {"binary", value_kind::string, "/usr/local/bin/easegress-server",
-     "Path of easegress-server on the machine, for the systemd unit.",
-     field_scope::defaults_or_member},
-    {"options", value_kind::string_map, "",
-     "Any further server options, written as in a member's YAML file; they override the "
-     "derived values.",
-     field_scope::defaults_or_member},
+     true},
+    {{.yaml_path = "role",
+      .kind = value_kind::string,
+      .example = "primary",
+      .help = "primary (runs etcd) or secondary (etcd client).",
+      .allowed_values = {"primary", "secondary"}},
+     field_scope::member_only,
+     true},
+    {{.yaml_path = "host",
+      .kind = value_kind::string,
+      .example = "10.0.0.1",
+      .help = "IP address of the member's machine; its URLs listen and advertise on it."},
+     field_scope::member_only,
+     true},
+    {{.yaml_path = "peer-port",
+      .kind = value_kind::integer,
+      .default_text = "2380",
+      .example = "12380",
+      .help = "etcd peer port of a primary."}},
+    {{.yaml_path = "client-port",
+      .kind = value_kind::integer,
+      .default_text = "2379",
+      .example = "12379",
+      .help = "etcd client port of a primary."}},
+    {{.yaml_path = "api-port",
+      .kind = value_kind::integer,
+      .default_text = "2381",
+      .example = "12381",
+      .help = "Admin API port."}},
+    {{.yaml_path = "home-dir",
+      .kind = value_kind::string,
+      .default_text = "/var/lib/easegress",
+      .example = "/srv/easegress",
+      .help = "Home directory on the machine."}},
+    {{.yaml_path = "data-dir",
+      .kind = value_kind::string,
+      .default_text = "data",
+      .example = "etcd-data",
+      .help = "Data directory, relative to home-dir."}},
+    {{.yaml_path = "log-dir",
+      .kind = value_kind::string,
+      .example = "log",
+      .help = "Log directory, relative to home-dir; empty logs to standard output (the journal)."}},
+    {{.yaml_path = "config-dir",
+      .kind = value_kind::string,
+      .default_text = "/etc/easegress",
+      .example = "/srv/easegress/etc",
+      .help = "Where the generated <name>.yaml and <name>.env are installed on the machine."}},
+    {{.yaml_path = "binary",
+      .kind = value_kind::string,
+      .default_text = "/usr/local/bin/easegress-server",
+      .example = "/usr/bin/easegress-server",
+      .help = "Path of easegress-server on the machine, for the systemd unit."}},
+    {{.yaml_path = "options",
+      .kind = value_kind::string_map,
+      .example = "debug=true",
+      .help = "Any further server options, written as in a member's YAML file; they override the "
+              "derived values."}},
 };
 
 inline const field_spec& field(std::string_view key) {
     for (const auto& f : fields)
-        if (f.key == key) return f;
+        if (f.key() == key) return f;
     return fields[0];
 }
 
@@ -117,7 +152,7 @@ struct cluster_description {
         if (const auto* own = m.get(key)) return *own;
         for (const auto& [k, v] : defaults)
             if (k == key) return v;
-        return {std::string(field(key).default_text), m.where};
+        return {std::string(field(key).value.default_text), m.where};
     }
 };
 
@@ -172,7 +207,7 @@ private:
     // What a required key holds, for the hint; `members` is structure, not a declared field.
     static std::string description_of(std::string_view key) {
         if (key == "members") return "a list of members";
-        return std::string(field(key).help);
+        return std::string(field(key).value.help);
     }
 
     void missing(std::string_view key, diag::location where, const std::string& whose) {
@@ -210,14 +245,14 @@ private:
         for (const auto& f : fields)
             if (f.scope == field_scope::defaults_or_member ||
                 (member && f.scope == field_scope::member_only))
-                known.emplace_back(f.key);
+                known.emplace_back(f.key());
         config::unique_keys seen(path_);
         for (auto it = map.begin(); it != map.end(); ++it) {
             const auto key = it->first.Scalar();
             const std::string path = section + "." + key;
             if (!seen.first(it->first, path, out_)) continue;
             if (std::find(known.begin(), known.end(), key) == known.end()) {
-                if (!member && field(key).key == key &&
+                if (!member && field(key).key() == key &&
                     field(key).scope == field_scope::member_only) {
                     out_.add(diag::make(diag::code("unknown-key"), path, place(it->first),
                                         "'" + key + "' belongs to each member, not to defaults",
@@ -245,29 +280,41 @@ private:
             }
             auto text = scalar(it->second, path);
             if (!text) continue;
-            const auto& spec = field(key);
-            if (spec.kind == value_kind::integer) {
-                auto port = config::parse_int(*text);
-                if (std::holds_alternative<config::parse_failure>(port) ||
-                    !config::is_port(*text)) {
-                    out_.add(diag::make(diag::code("invalid-value"), path, place(it->second),
-                                        key + " \"" + *text + "\" is not a port number",
-                                        "use a number from 1 to 65535"));
-                    continue;
-                }
+            const auto& spec = field(key).value;
+            if (spec.kind == value_kind::integer && !config::is_port(*text)) {
+                out_.add(diag::make(diag::code("invalid-value"), path, place(it->second),
+                                    key + " \"" + *text + "\" is not a port number",
+                                    "use a number from 1 to 65535"));
+                continue;
             }
-            if (!spec.allowed_values[0].empty() && *text != spec.allowed_values[0] &&
-                *text != spec.allowed_values[1]) {
-                out_.add(diag::make(
-                    diag::code("not-allowed-value"), path, place(it->second),
-                    key + " \"" + *text + "\" is not " + std::string(spec.allowed_values[0]) +
-                        " or " + std::string(spec.allowed_values[1]),
-                    diag::did_you_mean(*text, {std::string(spec.allowed_values[0]),
-                                               std::string(spec.allowed_values[1])})));
+            config::value_source source{config::source_kind::file, place(it->second), {}};
+            if (!config::detail::config_file_reader(path_, out_)
+                     .read_value(spec, it->second, path, source))
+                continue;
+            if (!spec.allows(*text)) {
+                out_.add(diag::make(diag::code("not-allowed-value"), path, place(it->second),
+                                    key + " \"" + *text + "\" is not " + allowed_text(spec),
+                                    diag::did_you_mean(*text, allowed_list(spec))));
                 continue;
             }
             values.emplace_back(key, field_value{*text, place(it->second)});
         }
+    }
+
+    static std::vector<std::string> allowed_list(const config::option_spec& spec) {
+        std::vector<std::string> list;
+        for (auto v : spec.allowed_values)
+            if (!v.empty()) list.emplace_back(v);
+        return list;
+    }
+
+    // "primary or secondary", "a, b or c"
+    static std::string allowed_text(const config::option_spec& spec) {
+        const auto list = allowed_list(spec);
+        std::string text;
+        for (std::size_t i = 0; i < list.size(); ++i)
+            text += (i == 0 ? "" : i + 1 == list.size() ? " or " : ", ") + list[i];
+        return text;
     }
 
     void read_members(const YAML::Node& list, cluster_description& d) {
@@ -287,9 +334,9 @@ private:
             if (!node.IsMap()) continue;
             bool complete = true;
             for (const auto& f : fields)
-                if (f.scope == field_scope::member_only && f.required && !m.get(f.key)) {
-                    if (!node[std::string(f.key)].IsDefined())
-                        missing(f.key, m.where, " in member " + std::to_string(i + 1));
+                if (f.scope == field_scope::member_only && f.required && !m.get(f.key())) {
+                    if (!node[std::string(f.key())].IsDefined())
+                        missing(f.key(), m.where, " in member " + std::to_string(i + 1));
                     complete = false;
                 }
             if (complete) d.members.push_back(std::move(m));

@@ -166,16 +166,22 @@ private:
         }
         if (value.IsNull()) return;  // `key:` with no value counts as absent
         value_source source{source_kind::file, place(key), {}};
-        std::optional<option_value> parsed_value;
-        if (is_list(spec.kind))
-            parsed_value = read_list(spec, value, source);
-        else if (is_map(spec.kind))
-            parsed_value = read_map(spec, value, source);
-        else
-            parsed_value = read_scalar(spec, value);
+        auto parsed_value = read_value(spec, value, path, source);
         if (parsed_value) values_.push_back({&spec, std::move(*parsed_value), std::move(source)});
     }
 
+public:
+    // One value of a declaration, read from its node with the declaration's kind; `path` names
+    // it in diagnostics ("cluster.listen-peer-urls", "members[0].role"). The places of a list's
+    // or map's items go to source. nullopt when the value is refused (and reported).
+    std::optional<option_value> read_value(const option_spec& spec, const YAML::Node& value,
+                                           const std::string& path, value_source& source) {
+        if (is_list(spec.kind)) return read_list(spec, value, source, path);
+        if (is_map(spec.kind)) return read_map(spec, value, source, path);
+        return read_scalar(spec, value, path);
+    }
+
+private:
     std::optional<option_value> parse_scalar_as(const option_spec& spec, const YAML::Node& node,
                                                 const std::string& path) {
         auto result = parse_text(spec.kind, node.Scalar());
@@ -209,8 +215,8 @@ private:
         return true;
     }
 
-    std::optional<option_value> read_scalar(const option_spec& spec, const YAML::Node& value) {
-        const std::string path(spec.yaml_path);
+    std::optional<option_value> read_scalar(const option_spec& spec, const YAML::Node& value,
+                                            const std::string& path) {
         if (!value.IsScalar()) {
             report(diag::code("wrong-type"), path, value,
                    std::string(spec.yaml_key()) + " expects a " +
@@ -224,8 +230,7 @@ private:
     }
 
     std::optional<option_value> read_list(const option_spec& spec, const YAML::Node& value,
-                                          value_source& source) {
-        const std::string path(spec.yaml_path);
+                                          value_source& source, const std::string& path) {
         if (value.IsScalar()) {  // "a,b" is accepted as a comma-separated list
             auto parsed_value = parse_scalar_as(spec, value, path);
             if (parsed_value)
@@ -264,8 +269,8 @@ private:
 
     // One `name: value` entry of a map option; false when it is rejected.
     bool add_entry(const option_spec& spec, const YAML::Node& key, const YAML::Node& value,
-                   string_pairs& pairs, value_source& source, unique_keys& seen) {
-        const std::string base(spec.yaml_path);
+                   string_pairs& pairs, value_source& source, unique_keys& seen,
+                   const std::string& base) {
         if (!key.IsScalar() || !value.IsScalar() || value.Scalar().empty()) {
             report(diag::code("wrong-type"), base,
                    value.IsDefined() && !value.IsNull() ? value : key,
@@ -281,14 +286,13 @@ private:
     }
 
     std::optional<option_value> read_map(const option_spec& spec, const YAML::Node& value,
-                                         value_source& source) {
-        const std::string path(spec.yaml_path);
+                                         value_source& source, const std::string& path) {
         string_pairs pairs;
         unique_keys seen(path_);
         bool ok = true;
         if (value.IsMap()) {
             for (auto it = value.begin(); it != value.end(); ++it)
-                ok = add_entry(spec, it->first, it->second, pairs, source, seen) && ok;
+                ok = add_entry(spec, it->first, it->second, pairs, source, seen, path) && ok;
         } else if (value.IsSequence() && spec.kind == value_kind::name_url_map) {
             for (const auto& item : value) {
                 if (!item.IsMap() || item.size() != 1) {
@@ -300,7 +304,7 @@ private:
                     continue;
                 }
                 const auto entry = item.begin();
-                ok = add_entry(spec, entry->first, entry->second, pairs, source, seen) && ok;
+                ok = add_entry(spec, entry->first, entry->second, pairs, source, seen, path) && ok;
             }
         } else {
             report(diag::code("wrong-type"), path, value,

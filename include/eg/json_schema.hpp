@@ -92,27 +92,27 @@ inline std::string cluster_schema() {
             if (f.scope == field_scope::cluster || (!member && f.scope == field_scope::member_only))
                 continue;
             std::string schema;
-            if (f.key == "options")
+            if (f.key() == "options")
                 schema = R"({"$ref":"#/definitions/server-options")";
-            else if (f.kind == config::value_kind::integer)
+            else if (f.value.kind == config::value_kind::integer)
                 schema = R"({"type":"integer","minimum":1,"maximum":65535)";
-            else if (!f.allowed_values[0].empty())
-                schema = R"({"enum":[)" + diag::json_string(f.allowed_values[0]) + "," +
-                         diag::json_string(f.allowed_values[1]) + "]";
+            else if (!f.value.allowed_values[0].empty())
+                schema = R"({"enum":[)" + diag::json_string(f.value.allowed_values[0]) + "," +
+                         diag::json_string(f.value.allowed_values[1]) + "]";
             else
                 schema = R"({"type":"string")";
-            schema += ",\"description\":" + diag::json_string(f.help) + "}";
-            out += (out.empty() ? "" : ",") + diag::json_string(f.key) + ":" + schema;
+            schema += ",\"description\":" + diag::json_string(f.value.help) + "}";
+            out += (out.empty() ? "" : ",") + diag::json_string(f.key()) + ":" + schema;
         }
         return out;
     };
     std::string required;
     for (const auto& f : description::fields)
         if (f.scope == field_scope::member_only && f.required)
-            required += (required.empty() ? "" : ",") + diag::json_string(f.key);
+            required += (required.empty() ? "" : ",") + diag::json_string(f.key());
     const std::string server = detail::section_schema("");
     return R"({"$schema":"http://json-schema.org/draft-07/schema#","title":"eg cluster description","description":"One file describing a whole cluster; eg-config generate writes each member's configuration from it.","type":"object","additionalProperties":false,"required":["cluster-name","members"],"properties":{"cluster-name":{"type":"string","description":)" +
-           diag::json_string(description::field("cluster-name").help) +
+           diag::json_string(description::field("cluster-name").value.help) +
            R"(},"defaults":{"type":"object","additionalProperties":false,"properties":{)" +
            properties(false) +
            R"(}},"members":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":[)" +

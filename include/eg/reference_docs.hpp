@@ -86,17 +86,19 @@ inline std::string options_reference() {
         "## Cluster description fields\n\n"
         "Fields of the file read by `eg-config generate` (schema: "
         "`schemas/eg-cluster.schema.json`).\n\n"
-        "| field | where | type | default | description |\n|---|---|---|---|---|\n";
+        "| field | where | type | default | example | description |\n|---|---|---|---|---|---|\n";
     for (const auto& f : description::fields) {
         const std::string_view where = f.scope == description::field_scope::cluster ? "top level"
                                        : f.scope == description::field_scope::member_only
                                            ? "member"
                                            : "`defaults` or member";
-        out +=
-            "| `" + std::string(f.key) + "` | " + std::string(where) + " | " +
-            (f.key == "options" ? std::string("server options") : std::string(type_name(f.kind))) +
-            " | " + detail::cell(detail::code_span(f.default_text)) + " | " + detail::cell(f.help) +
-            (f.required ? " Required." : "") + " |\n";
+        out += "| `" + std::string(f.key()) + "` | " + std::string(where) + " | " +
+               (f.key() == "options" ? std::string("server options")
+                                     : std::string(type_name(f.value.kind))) +
+               " | " + detail::cell(detail::code_span(f.value.default_text)) + " | " +
+               detail::cell(
+                   detail::code_span(f.key() == "options" ? "{debug: true}" : f.value.example)) +
+               " | " + detail::cell(f.value.help) + (f.required ? " Required." : "") + " |\n";
     }
     return out;
 }

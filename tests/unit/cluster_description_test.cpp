@@ -601,3 +601,54 @@ TEST_CASE("members_of: every derived value comes from a place inside the descrip
         for (const auto& m : members(text)) check_all_placed(m, path, line_count(text));
     }
 }
+
+// --- the fields' declarations --------------------------------------------------------------------
+
+TEST_CASE("read_description: every field's example is read back as written", "[description]") {
+    std::string member = "  - ";
+    std::string defaults;
+    for (const auto& f : desc::fields) {
+        if (f.key() == "options" || f.scope == desc::field_scope::cluster) continue;
+        const auto line = std::string(f.key()) + ": \"" + std::string(f.value.example) + "\"";
+        if (f.scope == desc::field_scope::member_only)
+            member += (member.size() > 4 ? "\n    " : "") + line;
+        else
+            defaults += "  " + line + "\n";
+    }
+    const auto r =
+        read("cluster-name: \"" + std::string(desc::field("cluster-name").value.example) +
+             "\"\ndefaults:\n" + defaults + "  options: {debug: true}\nmembers:\n" + member + "\n");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.description);
+    const auto& d = *r.description;
+    REQUIRE(d.members.size() == 1);
+    CHECK(d.cluster_name.text == desc::field("cluster-name").value.example);
+    for (const auto& f : desc::fields) {
+        if (f.key() == "options" || f.scope == desc::field_scope::cluster) continue;
+        INFO(f.key());
+        CHECK(d.value(d.members[0], f.key()).text == f.value.example);
+    }
+    REQUIRE(d.default_options.size() == 1);
+    CHECK(d.default_options[0].spec == &opt::debug.spec);
+}
+
+TEST_CASE("read_description: a field's value gets the diagnostics a configuration file gives",
+          "[description]") {
+    SECTION("a YAML boolean where text is expected") {
+        const auto d = only(read("cluster-name: c\nmembers:\n"
+                                 "  - {name: m1, role: primary, host: true}\n"),
+                            "EG105");
+        CHECK(d.path == "members[0].host");
+        CHECK(where(d) == "cluster.yaml:3:37");
+        CHECK(d.message == "host expects text, but true is a YAML boolean");
+    }
+    SECTION("a YAML 1.1 boolean read as text is a warning, and the value is kept") {
+        const auto r = read(
+            "cluster-name: c\ndefaults:\n  data-dir: yes\nmembers:\n"
+            "  - {name: m1, role: primary, host: 10.0.0.1}\n");
+        const auto d = only(r, "EG106");
+        CHECK(d.path == "defaults.data-dir");
+        REQUIRE(r.description);
+        CHECK(r.description->value(r.description->members[0], "data-dir").text == "yes");
+    }
+}

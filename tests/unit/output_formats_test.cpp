@@ -257,7 +257,7 @@ TEST_CASE("cluster_schema: a draft-07 schema of the description with the server 
     CHECK(items["additionalProperties"] == false);
     CHECK(items["required"] == json::array({"name", "role", "host"}));
     for (const auto& f : desc::fields) {
-        const std::string key(f.key);
+        const std::string key(f.key());
         INFO(key);
         switch (f.scope) {
             case desc::field_scope::cluster:
@@ -297,7 +297,7 @@ TEST_CASE("options_reference: every flag, variable and YAML key is listed", "[ou
     for (const auto* spec : cfg::all_options) file_only += spec->has_flag() ? 0 : 1;
     CHECK(eg::test::count_of(page, "| file only |") == file_only);
     for (const auto& f : desc::fields)
-        CHECK_THAT(page, Contains("| `" + std::string(f.key) + "` |"));
+        CHECK_THAT(page, Contains("| `" + std::string(f.key()) + "` |"));
 }
 
 TEST_CASE("diagnostics_reference: every catalogue code is a row", "[output]") {
