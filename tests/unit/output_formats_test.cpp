@@ -165,6 +165,23 @@ TEST_CASE("format_sarif: messages with quotes, control characters and bad UTF-8 
           "a \"quoted\" \\ value\twith\x01 and \xef\xbf\xbd");
 }
 
+TEST_CASE("format_sarif: control characters, quotes, backslashes and non-ASCII read back unchanged",
+          "[output]") {
+    std::string text;
+    for (int c = 1; c < 0x80; ++c) text += static_cast<char>(c);
+    text += "\xC2\xB5 \xE2\x82\xAC \xF0\x9F\x98\x80";
+    diag::diagnostics all;
+    all.add(diag::make(diag::code("invalid-value"), "", diag::file_location{"m.yaml", 2, 3}, text,
+                       text));
+    all.add(diag::make(diag::code("overrides-file"), "", diag::flag_location{"--" + text}, text));
+    const std::string out = diag::format_sarif(all, "eg-config", "1.2.3");
+    CHECK(out.find('\n') == std::string::npos);
+    const auto results = parse(out)["runs"][0]["results"];
+    CHECK(results[0]["message"]["text"] == text + "\nhint: " + text);
+    CHECK(results[1]["message"]["text"] == text);
+    CHECK(results[1]["locations"][0]["logicalLocations"][0]["name"] == "flag:--" + text);
+}
+
 // --- GitHub workflow commands -------------------------------------------------------------------
 
 TEST_CASE("format_github: an error at a file place is one ::error line with its hint", "[output]") {

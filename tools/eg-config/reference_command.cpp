@@ -33,14 +33,14 @@ std::string kind_of(const arguments& args, const std::string& fallback) {
 
 int schema_command(const arguments& args) {
     const auto kind = kind_of(args, "server");
-    std::string schema;
+    nlohmann::ordered_json schema;
     if (kind == "server")
-        schema = emit::server_schema();
+        schema = emit::server_schema_document();
     else if (kind == "cluster")
-        schema = emit::cluster_schema();
+        schema = emit::cluster_schema_document();
     else
         return usage_error("schema: use --kind server or --kind cluster");
-    std::fputs((nlohmann::ordered_json::parse(schema).dump(2) + "\n").c_str(), stdout);
+    std::fputs((schema.dump(2) + "\n").c_str(), stdout);
     return exit_ok;
 }
 
