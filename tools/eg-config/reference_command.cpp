@@ -17,16 +17,9 @@ namespace {
 
 // The value of `--kind K` / `--kind=K`, or the fallback; "" on a usage error.
 std::string kind_of(const arguments& args, const std::string& fallback) {
-    std::string kind = fallback;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--kind" && i + 1 < args.size())
-            kind = args[++i];
-        else if (args[i].rfind("--kind=", 0) == 0)
-            kind = args[i].substr(7);
-        else
-            return "";
-    }
-    return kind;
+    const auto parsed = parse_arguments({{"kind", true}}, args);
+    if (parsed.error != parsed_arguments::problem::none || !parsed.operands.empty()) return "";
+    return parsed.value_or("kind", fallback);
 }
 
 }  // namespace
