@@ -3,7 +3,8 @@
 
 #include <eg/diagnostic.hpp>
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -39,85 +40,19 @@ inline std::string format_text(const diagnostics& all, bool colour = false) {
     return out;
 }
 
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when it is ill-formed.
-inline std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const unsigned char c = byte(i + k);
-        if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return 0;
-    }
-    return length;
-}
-
-// A JSON string literal; bytes that are not valid UTF-8 become U+FFFD.
-inline std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80) {
-            const std::size_t length = utf8_sequence_length(text, i);
-            if (length == 0) {
-                out += "\\ufffd";
-            } else {
-                out += text.substr(i, length);
-                i += length - 1;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-                    out += buffer;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
+// A JSON document as one line. Bytes that are not UTF-8 (a file name or a quoted value can hold
+// any) become U+FFFD instead of throwing: JSON text must be UTF-8 (RFC 8259).
+inline std::string dump_json(const nlohmann::ordered_json& document) {
+    return document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 // {"diagnostics":[{"code","severity","path","message","hint","file","line","column"}],
 //  "summary":{"errors":N,"warnings":N,"notes":N}}, with null where a field does not apply.
 inline std::string format_json(const diagnostics& all) {
-    auto text_or_null = [](std::string_view s) { return s.empty() ? "null" : json_string(s); };
-    auto number_or_null = [](int n) { return n > 0 ? std::to_string(n) : std::string("null"); };
-    std::string out = "{\"diagnostics\":[";
-    bool first = true;
+    using json = nlohmann::ordered_json;
+    auto text_or_null = [](const std::string& s) { return s.empty() ? json() : json(s); };
+    auto number_or_null = [](int n) { return n > 0 ? json(n) : json(); };
+    json list = json::array();
     for (const auto& d : all) {
         std::string file;
         int line = 0;
@@ -129,18 +64,20 @@ inline std::string format_json(const diagnostics& all) {
         } else {
             file = location_text(d.where);
         }
-        out += first ? "" : ",";
-        first = false;
-        out += "{\"code\":" + json_string(d.code) +
-               ",\"severity\":" + json_string(to_string(d.level)) +
-               ",\"path\":" + text_or_null(d.path) + ",\"message\":" + json_string(d.message) +
-               ",\"hint\":" + text_or_null(d.hint) + ",\"file\":" + text_or_null(file) +
-               ",\"line\":" + number_or_null(line) + ",\"column\":" + number_or_null(column) + "}";
+        list.push_back({{"code", d.code},
+                        {"severity", to_string(d.level)},
+                        {"path", text_or_null(d.path)},
+                        {"message", d.message},
+                        {"hint", text_or_null(d.hint)},
+                        {"file", text_or_null(file)},
+                        {"line", number_or_null(line)},
+                        {"column", number_or_null(column)}});
     }
-    out += "],\"summary\":{\"errors\":" + std::to_string(all.count(severity::error)) +
-           ",\"warnings\":" + std::to_string(all.count(severity::warning)) +
-           ",\"notes\":" + std::to_string(all.count(severity::note)) + "}}";
-    return out;
+    return dump_json({{"diagnostics", std::move(list)},
+                      {"summary",
+                       {{"errors", all.count(severity::error)},
+                        {"warnings", all.count(severity::warning)},
+                        {"notes", all.count(severity::note)}}}});
 }
 
 }  // namespace eg::diag

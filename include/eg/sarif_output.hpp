@@ -5,6 +5,8 @@
 #include <eg/diagnostic_catalogue.hpp>
 #include <eg/diagnostic_format.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -39,45 +41,46 @@ inline std::string sarif_level(severity s) {
 
 inline std::string format_sarif(const diagnostics& all, std::string_view tool,
                                 std::string_view version) {
-    std::string rules;
-    for (const auto& c : catalogue) {
-        rules += rules.empty() ? "" : ",";
-        rules += "{\"id\":" + json_string(c.code) + ",\"name\":" + json_string(c.slug) +
-                 ",\"shortDescription\":{\"text\":" + json_string(c.summary) +
-                 "},\"defaultConfiguration\":{\"level\":\"" + detail::sarif_level(c.level) + "\"}}";
-    }
-    std::string results;
+    using json = nlohmann::ordered_json;
+    json rules = json::array();
+    for (const auto& c : catalogue)
+        rules.push_back({{"id", c.code},
+                         {"name", c.slug},
+                         {"shortDescription", {{"text", c.summary}}},
+                         {"defaultConfiguration", {{"level", detail::sarif_level(c.level)}}}});
+    json results = json::array();
     for (const auto& d : all) {
         std::size_t rule_index = 0;
         while (rule_index < std::size(catalogue) && catalogue[rule_index].code != d.code)
             ++rule_index;
         std::string text = d.message;
         if (!d.hint.empty()) text += "\nhint: " + d.hint;
-        results += results.empty() ? "" : ",";
-        results += "{\"ruleId\":" + json_string(d.code) +
-                   ",\"ruleIndex\":" + std::to_string(rule_index) + ",\"level\":\"" +
-                   detail::sarif_level(d.level) + "\",\"message\":{\"text\":" + json_string(text) +
-                   "}";
+        json result = {{"ruleId", d.code},
+                       {"ruleIndex", rule_index},
+                       {"level", detail::sarif_level(d.level)},
+                       {"message", {{"text", text}}}};
         if (const auto* f = std::get_if<file_location>(&d.where)) {
-            results += ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":" +
-                       json_string(detail::uri_reference(f->file)) + "}";
+            json physical = {{"artifactLocation", {{"uri", detail::uri_reference(f->file)}}}};
             if (f->line > 0) {
-                results += ",\"region\":{\"startLine\":" + std::to_string(f->line);
-                if (f->column > 0) results += ",\"startColumn\":" + std::to_string(f->column);
-                results += "}";
+                json region = {{"startLine", f->line}};
+                if (f->column > 0) region["startColumn"] = f->column;
+                physical["region"] = std::move(region);
             }
-            results += "}}]";
+            result["locations"] = json::array({{{"physicalLocation", std::move(physical)}}});
         } else if (!std::holds_alternative<std::monostate>(d.where)) {
-            results += ",\"locations\":[{\"logicalLocations\":[{\"name\":" +
-                       json_string(location_text(d.where)) + "}]}]";
+            result["locations"] = json::array(
+                {{{"logicalLocations", json::array({{{"name", location_text(d.where)}}})}}});
         }
-        results += "}";
+        results.push_back(std::move(result));
     }
-    return "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-           "\"runs\":[{\"tool\":{\"driver\":{\"name\":" +
-           json_string(tool) + ",\"version\":" + json_string(version) +
-           ",\"informationUri\":\"https://github.com/easegress-io/easegress\",\"rules\":[" + rules +
-           "]}},\"results\":[" + results + "]}]}";
+    json driver = {{"name", tool},
+                   {"version", version},
+                   {"informationUri", "https://github.com/easegress-io/easegress"},
+                   {"rules", std::move(rules)}};
+    json run = {{"tool", {{"driver", std::move(driver)}}}, {"results", std::move(results)}};
+    return dump_json({{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                      {"version", "2.1.0"},
+                      {"runs", json::array({std::move(run)})}});
 }
 
 }  // namespace eg::diag

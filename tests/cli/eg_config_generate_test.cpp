@@ -318,6 +318,12 @@ TEST_CASE("eg-config generate: usage errors exit 2", "[eg-config][generate]") {
         {{"c.yaml", "c.yaml", "-o", "OUT"},
          "eg-config: generate: one cluster description at a time\n"},
         {{"--force", "c.yaml", "-o", "OUT"}, "eg-config: generate: unknown option '--force'\n"},
+        // The first problem in the order of the arguments is the one reported.
+        {{"c.yaml", "c.yaml", "--force", "-o"},
+         "eg-config: generate: one cluster description at a time\n"},
+        {{"c.yaml", "--force", "c.yaml", "-o"}, "eg-config: generate: unknown option '--force'\n"},
+        {{"c.yaml", "--output"}, "eg-config: generate: --output needs a directory\n"},
+        {{"c.yaml", "-o", "OUT", "--", "x"}, "eg-config: generate: unknown option '--'\n"},
     };
     for (const auto& [args, message] : cases) {
         INFO("eg-config generate " << Catch::Detail::stringify(args));
@@ -538,6 +544,10 @@ TEST_CASE("eg-config print: usage errors exit 2", "[eg-config][print]") {
         {{"--debug", "a.yaml"},
          "eg-config: print: unknown option '--debug'; server flags go after --\n"},
         {{"a.yaml", "b.yaml"}, "eg-config: print: one file at a time\n"},
+        {{"a.yaml", "b.yaml", "--debug"}, "eg-config: print: one file at a time\n"},
+        {{"--env=maybe", "a.yaml"},
+         "eg-config: print: unknown option '--env=maybe'; server flags go after --\n"},
+        {{"--", "a.yaml"}, "eg-config: print: give the member's configuration file\n"},
     };
     for (const auto& [args, message] : cases) {
         INFO("eg-config print " << Catch::Detail::stringify(args));

@@ -292,6 +292,17 @@ TEST_CASE("eg-config lint: usage errors exit 2 and print nothing on stdout", "[e
          "eg-config: lint: unknown format 'xml'; use text, json, sarif or github\n"},
         {{"--format=yaml", "samples/valid/tutorial"},
          "eg-config: lint: unknown format 'yaml'; use text, json, sarif or github\n"},
+        // The first problem in the order of the arguments is the one reported.
+        {{"--bogus", "samples/valid/tutorial", "--format"},
+         "eg-config: lint: unknown option '--bogus'\n"},
+        {{"--strict=maybe", "samples/valid/tutorial"},
+         "eg-config: lint: unknown option '--strict=maybe'\n"},
+        {{"--each", "--bogus=1", "samples/valid/tutorial"},
+         "eg-config: lint: unknown option '--bogus=1'\n"},
+        {{"-", "samples/valid/tutorial"}, "eg-config: lint: unknown option '-'\n"},
+        {{"samples/valid/tutorial", "--", "x.yaml"}, "eg-config: lint: unknown option '--'\n"},
+        {{"--each", "samples/valid/tutorial", "--format"},
+         "eg-config: lint: --format needs a value\n"},
     };
     for (const auto& [args, message] : cases) {
         INFO("eg-config lint " << Catch::Detail::stringify(args));

@@ -116,6 +116,10 @@ TEST_CASE("eg-config schema and docs: an unknown kind or argument exits 2",
         {{"schema", "server"}, "eg-config: schema: use --kind server or --kind cluster\n"},
         {{"docs", "--kind=server"}, "eg-config: docs: use --kind options or --kind diagnostics\n"},
         {{"docs", "--verbose"}, "eg-config: docs: use --kind options or --kind diagnostics\n"},
+        {{"docs", "--kind", "options", "extra"},
+         "eg-config: docs: use --kind options or --kind diagnostics\n"},
+        {{"schema", "--kind=server", "--"},
+         "eg-config: schema: use --kind server or --kind cluster\n"},
     };
     for (const auto& [args, message] : cases) {
         INFO("eg-config " << Catch::Detail::stringify(args));

@@ -10,11 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 #include <catch2/catch.hpp>
-
-#if __has_include(<nlohmann/json.hpp>)
 #include <nlohmann/json.hpp>
-#define EG_TEST_HAVE_NLOHMANN_JSON 1
-#endif
 
 #include <regex>
 #include <set>
@@ -227,10 +223,19 @@ TEST_CASE("format_json: escapes quotes, backslashes, newlines and control charac
           "\x7f"
           R"(","file":"C:\\dir\\\"x\".yaml","line":1,"column":2}],)"
           R"("summary":{"errors":1,"warnings":0,"notes":0}})");
-    CHECK(eg::diag::json_string(std::string(1, '\0')) == R"("\u0000")");
 }
 
-#ifdef EG_TEST_HAVE_NLOHMANN_JSON
+TEST_CASE("format_json: a NUL byte is \\u0000 and \\b \\f are their short escapes",
+          "[diagnostics]") {
+    diagnostics all;
+    all.add(eg::diag::make(eg::diag::code("invalid-value"), "", {},
+                           std::string("a") + '\0' + "b\bc\fd"));
+    CHECK(eg::diag::format_json(all) ==
+          R"({"diagnostics":[{"code":"EG107","severity":"error","path":null,)"
+          R"("message":"a\u0000b\bc\fd","hint":null,"file":null,"line":null,"column":null}],)"
+          R"("summary":{"errors":1,"warnings":0,"notes":0}})");
+}
+
 TEST_CASE("format_json: is valid JSON that reads back field for field", "[diagnostics]") {
     diagnostics all;
     const std::string message =
@@ -271,9 +276,31 @@ TEST_CASE("format_json: stays valid JSON when a text is not valid UTF-8", "[diag
     all.add(eg::diag::make(eg::diag::code("invalid-value"), "name",
                            file_location{"caf\xe9.yaml", 1, 1}, "\"\xff\" is not a bool"));
     const std::string out = eg::diag::format_json(all);
-    CHECK_NOTHROW(nlohmann::json::parse(out));
+    const auto json = nlohmann::json::parse(out);
+    const auto& first = json["diagnostics"][0];
+    CHECK(first["file"] == "caf\xef\xbf\xbd.yaml");
+    CHECK(first["message"] == "\"\xef\xbf\xbd\" is not a bool");
 }
-#endif
+
+TEST_CASE("format_json: every byte of ASCII and non-ASCII text reads back unchanged",
+          "[diagnostics]") {
+    std::string text;
+    for (int c = 1; c < 0x80; ++c) text += static_cast<char>(c);
+    text += "\xC2\xB5 \xE2\x82\xAC \xF0\x9F\x98\x80 \xE2\x80\xA8";  // µ € 😀 U+2028
+    diagnostics all;
+    all.add(eg::diag::make(eg::diag::code("invalid-value"), text,
+                           file_location{text + ".yaml", 1, 1}, text, text));
+    all.add(eg::diag::make(eg::diag::code("overrides-file"), "", flag_location{"--" + text}, text));
+    const std::string out = eg::diag::format_json(all);
+    CHECK(out.find('\n') == std::string::npos);  // one line: a control character is escaped
+    const auto json = nlohmann::json::parse(out);
+    const auto& first = json["diagnostics"][0];
+    CHECK(first["path"] == text);
+    CHECK(first["message"] == text);
+    CHECK(first["hint"] == text);
+    CHECK(first["file"] == text + ".yaml");
+    CHECK(json["diagnostics"][1]["file"] == "flag:--" + text);
+}
 
 // ---------------------------------------------------------------------------------------------
 // suggest

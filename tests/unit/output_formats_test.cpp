@@ -165,6 +165,23 @@ TEST_CASE("format_sarif: messages with quotes, control characters and bad UTF-8 
           "a \"quoted\" \\ value\twith\x01 and \xef\xbf\xbd");
 }
 
+TEST_CASE("format_sarif: control characters, quotes, backslashes and non-ASCII read back unchanged",
+          "[output]") {
+    std::string text;
+    for (int c = 1; c < 0x80; ++c) text += static_cast<char>(c);
+    text += "\xC2\xB5 \xE2\x82\xAC \xF0\x9F\x98\x80";
+    diag::diagnostics all;
+    all.add(diag::make(diag::code("invalid-value"), "", diag::file_location{"m.yaml", 2, 3}, text,
+                       text));
+    all.add(diag::make(diag::code("overrides-file"), "", diag::flag_location{"--" + text}, text));
+    const std::string out = diag::format_sarif(all, "eg-config", "1.2.3");
+    CHECK(out.find('\n') == std::string::npos);
+    const auto results = parse(out)["runs"][0]["results"];
+    CHECK(results[0]["message"]["text"] == text + "\nhint: " + text);
+    CHECK(results[1]["message"]["text"] == text);
+    CHECK(results[1]["locations"][0]["logicalLocations"][0]["name"] == "flag:--" + text);
+}
+
 // --- GitHub workflow commands -------------------------------------------------------------------
 
 TEST_CASE("format_github: an error at a file place is one ::error line with its hint", "[output]") {
@@ -231,13 +248,23 @@ TEST_CASE("server_schema: a draft-07 schema with a property for every option of 
             nested.insert(key);
             REQUIRE(cluster["properties"].contains(key));
             CHECK(cluster["properties"][key]["description"] == std::string(spec->help));
+            CHECK(cluster["properties"][key]["examples"].size() == 1);
         } else {
             REQUIRE(spec->yaml_section().empty());
             top.insert(key);
             REQUIRE(properties.contains(key));
             CHECK(properties[key]["description"] == std::string(spec->help));
+            CHECK(properties[key]["examples"].size() == 1);
         }
     }
+    // Examples and defaults have the type the YAML file holds.
+    CHECK(properties["labels"]["examples"][0] == json{{"zone", "eu-west-1a"}, {"tier", "edge"}});
+    CHECK(properties["debug"]["examples"][0] == true);
+    CHECK(properties["status-update-max-batch-size"]["examples"][0] == 50);
+    CHECK(cluster["properties"]["listen-peer-urls"]["default"] ==
+          json::array({"http://localhost:2380"}));
+    CHECK(cluster["properties"]["max-call-send-msg-size"]["default"] == 10485760);
+    CHECK(cluster["properties"]["max-call-send-msg-size"]["examples"][0] == "20MiB");
     CHECK(properties.size() == top.size());
     CHECK(cluster["properties"].size() == nested.size());
     CHECK(properties["cluster-role"]["enum"] ==

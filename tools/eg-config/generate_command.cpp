@@ -66,20 +66,16 @@ void report(const diag::diagnostics& findings) {
 }  // namespace
 
 int generate_command(const arguments& args) {
-    std::string input;
-    std::string output_dir;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "-o" || args[i] == "--output") {
-            if (i + 1 >= args.size())
-                return usage_error("generate: " + args[i] + " needs a directory");
-            output_dir = args[++i];
-        } else if (!args[i].empty() && args[i][0] == '-')
-            return usage_error("generate: unknown option '" + args[i] + "'");
-        else if (input.empty())
-            input = args[i];
-        else
-            return usage_error("generate: one cluster description at a time");
-    }
+    const auto parsed = parse_arguments({{"o,output", true}}, args);
+    using problem = parsed_arguments::problem;
+    if (parsed.operands.size() > 1)
+        return usage_error("generate: one cluster description at a time");
+    if (parsed.error == problem::missing_value)
+        return usage_error("generate: " + parsed.where + " needs a directory");
+    if (parsed.error == problem::unknown_flag)
+        return usage_error("generate: unknown option '" + parsed.where + "'");
+    const std::string input = parsed.operands.empty() ? "" : parsed.operands.front();
+    const std::string output_dir = parsed.value_or("output", "");
     if (input.empty() || output_dir.empty())
         return usage_error("generate: usage is eg-config generate CLUSTER.yaml -o DIR");
 

@@ -48,29 +48,19 @@ std::vector<std::string> expand(const std::string& path, diag::diagnostics& out)
 }  // namespace
 
 int lint_command(const arguments& args) {
-    std::string format = "text";
-    bool strict = false;
+    const auto parsed =
+        parse_arguments({{"format", true}, {"strict"}, {"each"}, {"host-checks"}}, args);
+    using problem = parsed_arguments::problem;
+    if (parsed.error == problem::missing_value)
+        return usage_error("lint: " + parsed.where + " needs a value");
+    if (parsed.error == problem::unknown_flag)
+        return usage_error("lint: unknown option '" + parsed.where + "'");
+    const auto format = parsed.value_or("format", "text");
+    const bool strict = parsed.values.contains("strict");
     lint::lint_options options;
-    std::vector<std::string> paths;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (a == "--format") {
-            if (i + 1 >= args.size()) return usage_error("lint: --format needs a value");
-            format = args[++i];
-        } else if (a.rfind("--format=", 0) == 0) {
-            format = a.substr(9);
-        } else if (a == "--strict") {
-            strict = true;
-        } else if (a == "--each") {
-            options.each = true;
-        } else if (a == "--host-checks") {
-            options.host_checks = true;
-        } else if (!a.empty() && a[0] == '-') {
-            return usage_error("lint: unknown option '" + a + "'");
-        } else {
-            paths.push_back(a);
-        }
-    }
+    options.each = parsed.values.contains("each");
+    options.host_checks = parsed.values.contains("host-checks");
+    const auto& paths = parsed.operands;
     if (format != "text" && format != "json" && format != "sarif" && format != "github")
         return usage_error("lint: unknown format '" + format +
                            "'; use text, json, sarif or github");

@@ -17,24 +17,15 @@ extern char** environ;
 namespace eg::tools {
 
 int print_command(const arguments& args) {
-    std::string file;
-    bool with_env = false;
-    arguments flags;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--") {
-            flags.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-            break;
-        }
-        if (args[i] == "--env")
-            with_env = true;
-        else if (!args[i].empty() && args[i][0] == '-')
-            return usage_error("print: unknown option '" + args[i] + "'; server flags go after --");
-        else if (file.empty())
-            file = args[i];
-        else
-            return usage_error("print: one file at a time");
-    }
-    if (file.empty()) return usage_error("print: give the member's configuration file");
+    const auto parsed = parse_arguments({{"env"}}, args, true);
+    if (parsed.operands.size() > 1) return usage_error("print: one file at a time");
+    if (parsed.error != parsed_arguments::problem::none)
+        return usage_error("print: unknown option '" + parsed.where +
+                           "'; server flags go after --");
+    if (parsed.operands.empty()) return usage_error("print: give the member's configuration file");
+    const std::string& file = parsed.operands.front();
+    const bool with_env = parsed.values.contains("env");
+    const arguments& flags = parsed.after_separator;
     arguments server_args = {"--config-file", file};
     server_args.insert(server_args.end(), flags.begin(), flags.end());
     auto [config, findings] = config::load_config(

@@ -17,30 +17,23 @@ namespace {
 
 // The value of `--kind K` / `--kind=K`, or the fallback; "" on a usage error.
 std::string kind_of(const arguments& args, const std::string& fallback) {
-    std::string kind = fallback;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--kind" && i + 1 < args.size())
-            kind = args[++i];
-        else if (args[i].rfind("--kind=", 0) == 0)
-            kind = args[i].substr(7);
-        else
-            return "";
-    }
-    return kind;
+    const auto parsed = parse_arguments({{"kind", true}}, args);
+    if (parsed.error != parsed_arguments::problem::none || !parsed.operands.empty()) return "";
+    return parsed.value_or("kind", fallback);
 }
 
 }  // namespace
 
 int schema_command(const arguments& args) {
     const auto kind = kind_of(args, "server");
-    std::string schema;
+    nlohmann::ordered_json schema;
     if (kind == "server")
-        schema = emit::server_schema();
+        schema = emit::server_schema_document();
     else if (kind == "cluster")
-        schema = emit::cluster_schema();
+        schema = emit::cluster_schema_document();
     else
         return usage_error("schema: use --kind server or --kind cluster");
-    std::fputs((nlohmann::ordered_json::parse(schema).dump(2) + "\n").c_str(), stdout);
+    std::fputs((schema.dump(2) + "\n").c_str(), stdout);
     return exit_ok;
 }
 
