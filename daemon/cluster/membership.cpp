@@ -4,7 +4,7 @@
 
 namespace eg::server {
 
-membership::membership(etcd::client& etcd, membership_settings settings, status_document document,
+membership::membership(etcd::kv_store& etcd, membership_settings settings, status_document document,
                        std::function<std::chrono::system_clock::time_point()> etcd_started,
                        logger& log)
     : etcd_(etcd),
@@ -147,8 +147,7 @@ void membership::probe_once() {
             state = etcd_member_state{etcd::hex_id(status.member_id), rfc3339(etcd_started_()),
                                       leading ? "Leader" : "Follower"};
         } else {
-            leader =
-                etcd::as_u64(etcd_.call("/v3/maintenance/status", etcd::json::object()), "leader");
+            leader = etcd_.status().leader;
         }
     } catch (const std::exception& e) {
         probe_failed(e.what());
@@ -187,7 +186,7 @@ void membership::probe_loop() {
 
 namespace {
 
-bool listed(etcd::client& etcd, std::uint64_t id) {
+bool listed(etcd::kv_store& etcd, std::uint64_t id) {
     for (const auto& m : etcd.members())
         if (m.id == id) return true;
     return false;

@@ -11,7 +11,7 @@
 //  - purges a member: its etcd membership (a primary) and its lease, hence its keys.
 
 #include "daemon/cluster/member_status.hpp"
-#include "daemon/etcd/etcd_client.hpp"
+#include "daemon/etcd/kv_store.hpp"
 #include "daemon/process/logger.hpp"
 #include "daemon/process/worker.hpp"
 
@@ -48,7 +48,7 @@ enum class purge_result { purged, not_found };
 
 class membership {
 public:
-    membership(etcd::client& etcd, membership_settings settings, status_document document,
+    membership(etcd::kv_store& etcd, membership_settings settings, status_document document,
                std::function<std::chrono::system_clock::time_point()> etcd_started, logger& log);
     ~membership();
     membership(const membership&) = delete;
@@ -79,7 +79,7 @@ private:
     void publish();
     void ensure_lease();
 
-    etcd::client& etcd_;
+    etcd::kv_store& etcd_;
     membership_settings settings_;
     status_document document_;
     std::function<std::chrono::system_clock::time_point()> etcd_started_;

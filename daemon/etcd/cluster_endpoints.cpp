@@ -31,7 +31,7 @@ std::optional<std::vector<std::string>> client_urls_from_peers(
     return std::nullopt;
 }
 
-endpoint_sync::endpoint_sync(etcd::client& etcd, std::vector<std::string> first, logger& log,
+endpoint_sync::endpoint_sync(etcd::kv_store& etcd, std::vector<std::string> first, logger& log,
                              std::chrono::milliseconds every)
     : etcd_(etcd), first_(std::move(first)), log_(log), every_(every) {}
 

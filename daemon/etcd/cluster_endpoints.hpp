@@ -30,7 +30,7 @@ std::vector<std::string> client_urls_of(const std::vector<etcd::member>& members
 
 class endpoint_sync {
 public:
-    endpoint_sync(etcd::client& etcd, std::vector<std::string> first, logger& log,
+    endpoint_sync(etcd::kv_store& etcd, std::vector<std::string> first, logger& log,
                   std::chrono::milliseconds every = std::chrono::seconds(30));
     ~endpoint_sync();
     void start();
@@ -39,7 +39,7 @@ public:
     void refresh();
 
 private:
-    etcd::client& etcd_;
+    etcd::kv_store& etcd_;
     std::vector<std::string> first_;
     logger& log_;
     std::chrono::milliseconds every_;

@@ -1,7 +1,5 @@
 #include "daemon/etcd/etcd_client.hpp"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -62,70 +60,6 @@ std::vector<std::string> strings_of(const json& object, const char* field) {
 }
 
 }  // namespace
-
-std::string base64(std::string_view bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    encoder.close();
-    return out.str();
-}
-
-std::string unbase64(std::string_view text) {
-    std::istringstream in{std::string(text)};
-    Poco::Base64Decoder decoder(in);
-    std::string out;
-    Poco::StreamCopier::copyToString(decoder, out);
-    return out;
-}
-
-std::string prefix_end(std::string_view prefix) {
-    std::string end(prefix);
-    while (!end.empty()) {
-        auto& last = reinterpret_cast<unsigned char&>(end.back());
-        if (last < 0xff) {
-            ++last;
-            return end;
-        }
-        end.pop_back();
-    }
-    return std::string(1, '\0');  // every key
-}
-
-std::uint64_t as_u64(const json& object, const char* field) {
-    if (!object.is_object() || !object.contains(field)) return 0;
-    const auto& v = object[field];
-    if (v.is_string()) return std::stoull(v.get<std::string>());
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
-    return 0;
-}
-
-std::int64_t as_i64(const json& object, const char* field) {
-    if (!object.is_object() || !object.contains(field)) return 0;
-    const auto& v = object[field];
-    if (v.is_string()) return std::stoll(v.get<std::string>());
-    if (v.is_number_integer()) return v.get<std::int64_t>();
-    return 0;
-}
-
-key_value key_value_from(const json& kv) {
-    key_value out;
-    if (kv.contains("key")) out.key = unbase64(kv["key"].get<std::string>());
-    if (kv.contains("value")) out.value = unbase64(kv["value"].get<std::string>());
-    out.create_revision = as_i64(kv, "create_revision");
-    out.mod_revision = as_i64(kv, "mod_revision");
-    out.version = as_i64(kv, "version");
-    out.lease = as_u64(kv, "lease");
-    return out;
-}
-
-std::string hex_id(std::uint64_t id) {
-    char text[17];
-    std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(id));
-    return text;
-}
 
 client::client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout)
     : endpoints_(std::move(endpoints)), timeout_(timeout) {}
@@ -421,8 +355,8 @@ bool client::put_if_absent(std::string_view key, std::string_view value, std::ui
     return answer.value("succeeded", false);
 }
 
-json client::txn(const json& body, std::optional<time_point> deadline) {
-    return call("/v3/kv/txn", body, repeat::unsafe, deadline);
+json client::txn(const json& body, repeat again, std::optional<time_point> deadline) {
+    return call("/v3/kv/txn", body, again, deadline);
 }
 
 std::int64_t client::erase(std::string_view key) {
@@ -485,14 +419,126 @@ void client::remove_member(std::uint64_t id) {
     call("/v3/cluster/member/remove", {{"ID", std::to_string(id)}}, repeat::unsafe);
 }
 
-endpoint_status client::status_of(const std::string& endpoint) {
-    const auto answer = call_at(endpoint, "/v3/maintenance/status", json::object());
+namespace {
+
+endpoint_status status_from(const json& answer) {
     endpoint_status out;
     const auto header = answer.value("header", json::object());
     out.member_id = as_u64(header, "member_id");
     out.leader = as_u64(answer, "leader");
     out.raft_term = as_i64(answer, "raftTerm");
     return out;
+}
+
+// A watch stream over POST /v3/watch: one JSON answer a line.
+class gateway_watch final : public watch_stream {
+public:
+    gateway_watch(std::string endpoint, watch_request request, std::chrono::milliseconds timeout)
+        : endpoint_(std::move(endpoint)), request_(std::move(request)) {
+        const Poco::URI uri(endpoint_);
+        session_.setHost(uri.getHost());
+        session_.setPort(uri.getPort());
+        session_.setTimeout(
+            Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000));
+    }
+
+    watch_update next() override {
+        try {
+            if (in_ == nullptr) open();
+            std::string line;
+            while (std::getline(*in_, line))
+                if (auto update = update_of(line)) return *update;
+        } catch (const Poco::Exception& e) {
+            throw error(endpoint_ + ": watch: " + e.displayText());
+        }
+        return {};  // quiet for the idle time, or closed
+    }
+
+    void abort() override {
+        std::lock_guard lock(mutex_);
+        aborted_ = true;
+        try {
+            session_.abort();
+        } catch (const Poco::Exception&) {
+        }
+    }
+
+private:
+    void open() {
+        const json body = {{"create_request",
+                            {{"key", base64(request_.prefix)},
+                             {"range_end", base64(prefix_end(request_.prefix))},
+                             {"start_revision", std::to_string(request_.start_revision)},
+                             {"progress_notify", true}}}};
+        const std::string text = body.dump();
+        {
+            std::lock_guard lock(mutex_);
+            if (aborted_) throw error(endpoint_ + ": watch aborted");
+        }
+        HTTPRequest request(HTTPRequest::HTTP_POST, "/v3/watch", HTTPRequest::HTTP_1_1);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(text.size()));
+        session_.sendRequest(request) << text;
+        std::istream& in = session_.receiveResponse(response_);
+        if (response_.getStatus() != HTTPResponse::HTTP_OK) {
+            std::string answer;
+            Poco::StreamCopier::copyToString(in, answer);
+            throw error(endpoint_ + ": watch answered " + std::to_string(response_.getStatus()) +
+                            " " + answer,
+                        static_cast<int>(response_.getStatus()));
+        }
+        session_.socket().setReceiveTimeout(
+            Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(request_.idle.count()) * 1000));
+        in_ = &in;
+    }
+
+    // The update a line carries; nullopt for none (the stream's creation, a blank line).
+    std::optional<watch_update> update_of(const std::string& line) const {
+        if (line.empty()) return std::nullopt;
+        const auto message = json::parse(line, nullptr, false);
+        if (!message.is_object()) return std::nullopt;
+        const auto result = message.value("result", json::object());
+        if (message.contains("error")) throw error(endpoint_ + ": watch: " + line, 503);
+        if (result.value("canceled", false)) {
+            if (as_i64(result, "compact_revision") > 0)
+                return watch_update{watch_update::kind::compacted, {}, 0};
+            throw error(endpoint_ + ": watch canceled: " + line, 503);
+        }
+        if (result.value("created", false)) return std::nullopt;
+        watch_update update;
+        update.revision = as_i64(result.value("header", json::object()), "revision");
+        for (const auto& event : result.value("events", json::array()))
+            update.events.push_back({event.value("type", "") == "DELETE",
+                                     key_value_from(event.value("kv", json::object()))});
+        update.what =
+            update.events.empty() ? watch_update::kind::progress : watch_update::kind::events;
+        return update;
+    }
+
+    std::string endpoint_;
+    watch_request request_;
+    HTTPClientSession session_;
+    HTTPResponse response_;
+    std::istream* in_ = nullptr;
+    std::mutex mutex_;
+    bool aborted_ = false;
+};
+
+}  // namespace
+
+endpoint_status client::status_of(const std::string& endpoint) {
+    return status_from(call_at(endpoint, "/v3/maintenance/status", json::object()));
+}
+
+endpoint_status client::status() {
+    return status_from(call("/v3/maintenance/status", json::object()));
+}
+
+std::unique_ptr<watch_stream> client::watch(const watch_request& request) {
+    const auto known = endpoints();
+    if (known.empty()) throw error("no etcd endpoints known");
+    return std::make_unique<gateway_watch>(known[request.attempt % known.size()], request,
+                                           timeout_);
 }
 
 std::string http_get(const std::string& base_url, std::string_view path,

@@ -12,7 +12,7 @@
 //    out", "leader changed") leaves its outcome unknown, as etcd may still apply it.
 // Keys and values are raw bytes here; the base64 of the gateway stays inside.
 
-#include <nlohmann/json.hpp>
+#include "daemon/etcd/kv_store.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -20,7 +20,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,81 +30,19 @@ class HTTPClientSession;
 
 namespace eg::server::etcd {
 
-using json = nlohmann::json;
-
-struct key_value {
-    std::string key;
-    std::string value;
-    std::int64_t create_revision = 0;
-    std::int64_t mod_revision = 0;
-    std::int64_t version = 0;
-    std::uint64_t lease = 0;
-};
-
-struct range_result {
-    std::vector<key_value> kvs;
-    std::int64_t revision = 0;  // the store's revision when read
-};
-
-struct member {
-    std::uint64_t id = 0;
-    std::string name;  // empty for a member added but not started yet
-    std::vector<std::string> peer_urls;
-    std::vector<std::string> client_urls;
-};
-
-struct endpoint_status {
-    std::uint64_t member_id = 0;
-    std::uint64_t leader = 0;  // 0: no leader
-    std::int64_t raft_term = 0;
-};
-
-// A failed call. http_status 0: the endpoint could not be reached or did not answer in time.
-class error : public std::runtime_error {
-public:
-    error(const std::string& message, int http_status = 0, int grpc_code = 0,
-          bool outcome_unknown = false)
-        : std::runtime_error(message),
-          http_status_(http_status),
-          grpc_code_(grpc_code),
-          outcome_unknown_(outcome_unknown) {}
-    int http_status() const { return http_status_; }
-    int grpc_code() const { return grpc_code_; }
-    // Worth trying elsewhere or later: unreachable, or the member has no quorum.
-    bool unavailable() const { return http_status_ == 0 || http_status_ == 503; }
-    bool not_found() const { return http_status_ == 404; }
-    // The request was sent but no answer came: it may have been applied.
-    bool outcome_unknown() const { return outcome_unknown_; }
-
-private:
-    int http_status_;
-    int grpc_code_;
-    bool outcome_unknown_;
-};
-
-std::string base64(std::string_view bytes);
-std::string unbase64(std::string_view text);
-// The range end that selects every key starting with prefix.
-std::string prefix_end(std::string_view prefix);
-// Gateway numbers: 64-bit values come as strings; absent means zero.
-std::uint64_t as_u64(const json& object, const char* field);
-std::int64_t as_i64(const json& object, const char* field);
-key_value key_value_from(const json& kv);
-std::string hex_id(std::uint64_t id);
-
-class client {
+class client final : public kv_store {
 public:
     client(std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
     ~client();
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
-    void set_endpoints(std::vector<std::string> endpoints);
+    void set_endpoints(std::vector<std::string> endpoints) override;
     // Ends every call in flight and fails every later one: for shutting down without waiting
     // for a quorum that is going away.
     void cancel();
-    std::vector<std::string> endpoints() const;
-    std::chrono::milliseconds timeout() const { return timeout_; }
+    std::vector<std::string> endpoints() const override;
+    std::chrono::milliseconds timeout() const override { return timeout_; }
     // How long a call waits for its answer before the endpoint's status is probed (and again
     // between probes).
     void set_stall_check(std::chrono::milliseconds every) { stall_check_ = every; }
@@ -113,38 +50,38 @@ public:
     // POST path (e.g. "/v3/kv/range") with body; tries the endpoints in turn. A request that is
     // not safe to apply twice (a transaction, a membership change) is not sent to another
     // endpoint once it may have been applied: the error says the outcome is unknown.
-    enum class repeat { safe, unsafe };
     // deadline: when the caller gives up (a request of its own that has a time budget): no
     // endpoint is tried after it, and none is waited for beyond it.
-    using time_point = std::chrono::steady_clock::time_point;
     json call(std::string_view path, const json& body, repeat again = repeat::safe,
               std::optional<time_point> deadline = std::nullopt);
     // The same against one endpoint only.
     json call_at(const std::string& endpoint, std::string_view path, const json& body,
                  std::optional<time_point> deadline = std::nullopt);
 
-    range_result get(std::string_view key);
-    range_result get_prefix(std::string_view prefix);
-    // The key as it was at revision (history; an error once compacted); nullopt: absent then.
+    range_result get(std::string_view key) override;
+    range_result get_prefix(std::string_view prefix) override;
     std::optional<key_value> get_at(std::string_view key, std::int64_t revision,
-                                    std::optional<time_point> deadline = std::nullopt);
-    std::int64_t put(std::string_view key, std::string_view value, std::uint64_t lease = 0);
-    // Creates key only if it does not exist; true when created.
-    bool put_if_absent(std::string_view key, std::string_view value, std::uint64_t lease = 0);
-    std::int64_t erase(std::string_view key);
-    // A transaction (the gateway's body: compare, success, failure); never repeated once sent.
-    json txn(const json& body, std::optional<time_point> deadline = std::nullopt);
+                                    std::optional<time_point> deadline = std::nullopt) override;
+    std::int64_t put(std::string_view key, std::string_view value,
+                     std::uint64_t lease = 0) override;
+    bool put_if_absent(std::string_view key, std::string_view value,
+                       std::uint64_t lease = 0) override;
+    std::int64_t erase(std::string_view key) override;
+    // Sent to another endpoint only when safe; an unsafe one is never repeated once sent.
+    json txn(const json& body, repeat again, std::optional<time_point> deadline) override;
 
-    std::uint64_t grant_lease(std::int64_t ttl_seconds);
-    // The lease's remaining TTL in seconds, 0 when it no longer exists.
-    std::int64_t keep_alive(std::uint64_t lease);
-    void revoke_lease(std::uint64_t lease);
+    std::uint64_t grant_lease(std::int64_t ttl_seconds) override;
+    std::int64_t keep_alive(std::uint64_t lease) override;
+    void revoke_lease(std::uint64_t lease) override;
 
-    std::vector<member> members();
-    // Adds a member by its peer URLs; returns its id.
-    std::uint64_t add_member(const std::vector<std::string>& peer_urls);
-    void remove_member(std::uint64_t id);
-    endpoint_status status_of(const std::string& endpoint);
+    std::vector<member> members() override;
+    std::uint64_t add_member(const std::vector<std::string>& peer_urls) override;
+    void remove_member(std::uint64_t id) override;
+    endpoint_status status_of(const std::string& endpoint) override;
+    endpoint_status status() override;
+
+    // POST /v3/watch on endpoints()[attempt % size]: a stream of newline-separated answers.
+    std::unique_ptr<watch_stream> watch(const watch_request& request) override;
 
 private:
     std::unique_ptr<Poco::Net::HTTPClientSession> take(const std::string& endpoint, bool& reused);

@@ -73,6 +73,56 @@ bool shares_url(const std::vector<std::string>& a, const std::vector<std::string
 
 }  // namespace
 
+join_plan plan_join(const std::vector<etcd::member>& running, const std::string& name,
+                    const std::vector<std::string>& peer_urls) {
+    if (running.empty()) return join_plan::as_configured;  // nobody up yet
+    bool added_unstarted = false;
+    for (const auto& m : running) {
+        if (m.name == name) return join_plan::member;
+        if (m.name.empty() && shares_url(m.peer_urls, peer_urls)) added_unstarted = true;
+    }
+    return added_unstarted ? join_plan::join_listed : join_plan::join_add;
+}
+
+std::string joining_cluster(const std::vector<etcd::member>& running, const std::string& name,
+                            const std::vector<std::string>& peer_urls) {
+    std::vector<std::string> cluster;
+    for (const auto& m : running)
+        if (!m.name.empty())
+            for (const auto& url : m.peer_urls) cluster.push_back(m.name + "=" + url);
+    for (const auto& url : peer_urls) cluster.push_back(name + "=" + url);
+    return join(cluster, ",");
+}
+
+bool listed_unstarted(etcd::kv_store& cluster, const std::vector<std::string>& peer_urls) {
+    try {
+        for (const auto& m : cluster.members())
+            if (m.name.empty() && shares_url(m.peer_urls, peer_urls)) return true;
+    } catch (const etcd::error&) {
+    }
+    return false;
+}
+
+bool add_member_to(etcd::kv_store& cluster, const std::vector<std::string>& peer_urls,
+                   std::chrono::steady_clock::time_point deadline,
+                   const std::atomic<bool>& stopping,
+                   const std::function<void(const std::string&)>& waiting,
+                   std::chrono::milliseconds pause) {
+    while (true) {
+        try {
+            cluster.add_member(peer_urls);
+            return true;
+        } catch (const etcd::error& e) {
+            // An add whose answer was lost may have been applied: then it is listed.
+            if (listed_unstarted(cluster, peer_urls)) return false;
+            if (e.http_status() != 503 || std::chrono::steady_clock::now() > deadline || stopping)
+                throw;
+            waiting("waiting for the cluster to accept a new member: " + std::string(e.what()));
+            std::this_thread::sleep_for(pause);
+        }
+    }
+}
+
 etcd_member::etcd_member(const config::effective_config& config, std::filesystem::path working_dir,
                          logger& log, std::function<void(const std::string&)> report_waiting)
     : config_(config),
@@ -92,6 +142,17 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
     if (binary_.empty()) throw startup_failure(etcd_not_found(config_));
 
     // Does a cluster run already, and is this member in it?
+    const auto running = running_members(stopping);
+    const auto decided = plan_join(running, etcd_.name, etcd_.initial_advertise_peer_urls);
+    if (decided == join_plan::as_configured || decided == join_plan::member) return;
+    // Not a member of the running cluster: join it.
+    move_old_data_aside();
+    if (decided == join_plan::join_add) add_self(running, stopping);
+    etcd_.initial_cluster = joining_cluster(running, etcd_.name, etcd_.initial_advertise_peer_urls);
+    etcd_.initial_cluster_state = "existing";
+}
+
+std::vector<etcd::member> etcd_member::running_members(const std::atomic<bool>& stopping) const {
     // All peers are asked at once: a peer whose etcd is itself starting accepts the connection
     // but answers only when ready, and must not hold this start-up up once per peer.
     std::vector<std::future<std::vector<etcd::member>>> answers;
@@ -110,81 +171,47 @@ void etcd_member::plan(const std::atomic<bool>& stopping) {
         auto members = answer.get();
         if (running.empty() && !members.empty()) running = std::move(members);
     }
-    if (running.empty()) return;  // nobody up yet: start as configured
-    bool listed = false;
-    bool added_unstarted = false;
-    for (const auto& m : running) {
-        if (m.name == etcd_.name) listed = true;
-        if (m.name.empty() && shares_url(m.peer_urls, etcd_.initial_advertise_peer_urls))
-            added_unstarted = true;
-    }
-    if (listed) return;
-
-    // Not a member of the running cluster: join it.
-    const auto data_dir = std::filesystem::path(etcd_.data_dir);
-    if (std::filesystem::exists(data_dir / "member")) {
-        const auto aside = data_dir / ("member.removed-" + std::to_string(std::time(nullptr)));
-        std::error_code ec;
-        std::filesystem::rename(data_dir / "member", aside, ec);
-        if (ec)
-            throw startup_failure(diag::make(
-                diag::code("cannot-write"), config::option_path(opt::data_dir.spec), {},
-                "cannot move the old member data to " + aside.string() + ": " + ec.message(),
-                "check the permissions of the data dir"));
-        log_.warn("etcd", "this member is not in the running cluster; its old data was moved to " +
-                              aside.string());
-    }
-    if (!added_unstarted) {
-        std::vector<std::string> endpoints;
-        for (const auto& m : running)
-            for (const auto& url : m.client_urls) endpoints.push_back(url);
-        etcd::client cluster(endpoints, 5000ms);
-        const auto deadline = std::chrono::steady_clock::now() +
-                              3 * millis_of(config_.get(opt::cluster_request_timeout));
-        while (true) {
-            try {
-                cluster.add_member(etcd_.initial_advertise_peer_urls);
-                log_.info("etcd", "added " + etcd_.name + " to the running cluster");
-                break;
-            } catch (const etcd::error& e) {
-                // An add whose answer was lost may have been applied: then it is listed.
-                if (listed_unstarted(cluster)) {
-                    log_.info("etcd", etcd_.name + " is in the running cluster's membership");
-                    break;
-                }
-                if (e.http_status() != 503 || std::chrono::steady_clock::now() > deadline ||
-                    stopping)
-                    throw startup_failure(diag::make(
-                        diag::code("join-failed"), config::option_path(opt::name.spec),
-                        config_.at(opt::name).source.where,
-                        "cannot add " + etcd_.name + " to the running cluster: " + e.what(),
-                        "make sure a quorum of the other primaries is up, or remove this member "
-                        "with `egctl delete member " +
-                            etcd_.name + "` and try again"));
-                report_waiting_("waiting for the cluster to accept a new member: " +
-                                std::string(e.what()));
-                std::this_thread::sleep_for(500ms);
-            }
-        }
-    }
-    std::vector<std::string> cluster;
-    for (const auto& m : running)
-        if (!m.name.empty())
-            for (const auto& url : m.peer_urls) cluster.push_back(m.name + "=" + url);
-    for (const auto& url : etcd_.initial_advertise_peer_urls)
-        cluster.push_back(etcd_.name + "=" + url);
-    etcd_.initial_cluster = join(cluster, ",");
-    etcd_.initial_cluster_state = "existing";
+    return running;
 }
 
-bool etcd_member::listed_unstarted(etcd::client& cluster) const {
+void etcd_member::move_old_data_aside() {
+    const auto data_dir = std::filesystem::path(etcd_.data_dir);
+    if (!std::filesystem::exists(data_dir / "member")) return;
+    const auto aside = data_dir / ("member.removed-" + std::to_string(std::time(nullptr)));
+    std::error_code ec;
+    std::filesystem::rename(data_dir / "member", aside, ec);
+    if (ec)
+        throw startup_failure(
+            diag::make(diag::code("cannot-write"), config::option_path(opt::data_dir.spec), {},
+                       "cannot move the old member data to " + aside.string() + ": " + ec.message(),
+                       "check the permissions of the data dir"));
+    log_.warn("etcd", "this member is not in the running cluster; its old data was moved to " +
+                          aside.string());
+}
+
+void etcd_member::add_self(const std::vector<etcd::member>& running,
+                           const std::atomic<bool>& stopping) {
+    std::vector<std::string> endpoints;
+    for (const auto& m : running)
+        for (const auto& url : m.client_urls) endpoints.push_back(url);
+    etcd::client cluster(endpoints, 5000ms);
+    const auto deadline =
+        std::chrono::steady_clock::now() + 3 * millis_of(config_.get(opt::cluster_request_timeout));
     try {
-        for (const auto& m : cluster.members())
-            if (m.name.empty() && shares_url(m.peer_urls, etcd_.initial_advertise_peer_urls))
-                return true;
-    } catch (const etcd::error&) {
+        if (add_member_to(cluster, etcd_.initial_advertise_peer_urls, deadline, stopping,
+                          report_waiting_))
+            log_.info("etcd", "added " + etcd_.name + " to the running cluster");
+        else
+            log_.info("etcd", etcd_.name + " is in the running cluster's membership");
+    } catch (const etcd::error& e) {
+        throw startup_failure(diag::make(
+            diag::code("join-failed"), config::option_path(opt::name.spec),
+            config_.at(opt::name).source.where,
+            "cannot add " + etcd_.name + " to the running cluster: " + e.what(),
+            "make sure a quorum of the other primaries is up, or remove this member with "
+            "`egctl delete member " +
+                etcd_.name + "` and try again"));
     }
-    return false;
 }
 
 void etcd_member::start() {

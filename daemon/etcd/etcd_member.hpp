@@ -29,6 +29,35 @@ std::string find_executable(const std::string& name, const std::string& path_var
 // The finding when etcd-binary names nothing runnable.
 diag::diagnostic etcd_not_found(const config::effective_config& config);
 
+// How a primary starts, from the members of the running cluster (empty: none answered).
+enum class join_plan {
+    as_configured,  // no cluster runs yet
+    member,         // it is a member of the running cluster
+    join_listed,    // it is not, but has been added (listed, not started): join
+    join_add,       // it is not: add it, then join
+};
+join_plan plan_join(const std::vector<etcd::member>& running, const std::string& name,
+                    const std::vector<std::string>& peer_urls);
+
+// etcd's initial cluster for joining the running one: its started members and this one.
+std::string joining_cluster(const std::vector<etcd::member>& running, const std::string& name,
+                            const std::vector<std::string>& peer_urls);
+
+// Whether the cluster lists a member at peer_urls that has not started (false when it cannot
+// tell).
+bool listed_unstarted(etcd::kv_store& cluster, const std::vector<std::string>& peer_urls);
+
+// Adds the member at peer_urls to the cluster: true when added by this call, false when an add
+// whose answer was lost (or an earlier one) left it listed. While etcd answers 503 (it refuses
+// a reconfiguration until every voter has been connected for a while), says why through
+// `waiting` and tries again every `pause`, until the deadline or a stop; throws etcd::error
+// when the member is not added.
+bool add_member_to(etcd::kv_store& cluster, const std::vector<std::string>& peer_urls,
+                   std::chrono::steady_clock::time_point deadline,
+                   const std::atomic<bool>& stopping,
+                   const std::function<void(const std::string&)>& waiting,
+                   std::chrono::milliseconds pause = std::chrono::milliseconds(500));
+
 class etcd_member {
 public:
     etcd_member(const config::effective_config& config, std::filesystem::path working_dir,
@@ -56,8 +85,13 @@ public:
 
 private:
     std::string waiting_text();
-    // Whether the cluster lists a member at this primary's peer URLs that has not started.
-    bool listed_unstarted(etcd::client& cluster) const;
+    // The members of the running cluster, from the first other primary that answers; empty
+    // when none does.
+    std::vector<etcd::member> running_members(const std::atomic<bool>& stopping) const;
+    // Moves the member data of an earlier membership aside (it is not in the cluster now).
+    void move_old_data_aside();
+    // Adds this primary to the running cluster; throws startup_failure.
+    void add_self(const std::vector<etcd::member>& running, const std::atomic<bool>& stopping);
 
     const config::effective_config& config_;
     std::filesystem::path working_dir_;

@@ -1,12 +1,5 @@
 #include "daemon/etcd/prefix_view.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 
 namespace eg::server::etcd {
@@ -20,7 +13,7 @@ std::string thread_name(std::string prefix) {
 
 }  // namespace
 
-prefix_view::prefix_view(client& etcd, std::string prefix, on_change changed, on_trouble trouble,
+prefix_view::prefix_view(kv_store& etcd, std::string prefix, on_change changed, on_trouble trouble,
                          std::chrono::milliseconds idle)
     : etcd_(etcd),
       prefix_(std::move(prefix)),
@@ -45,12 +38,7 @@ void prefix_view::stop() {
         {
             std::lock_guard lock(mutex_);
             stopping_ = true;
-            if (streaming_ != nullptr) {
-                try {
-                    streaming_->abort();
-                } catch (const Poco::Exception&) {
-                }
-            }
+            if (streaming_ != nullptr) streaming_->abort();
         }
         updated_.notify_all();
     });
@@ -94,7 +82,7 @@ void prefix_view::read_all() {
 
 void prefix_view::run() {
     auto backoff = std::chrono::milliseconds(100);
-    std::size_t next_endpoint = 0;
+    std::size_t failures = 0;  // streams failed so far: each failure moves to the next endpoint
     bool need_read = true;
     while (!worker_.stopping()) {
         try {
@@ -102,10 +90,7 @@ void prefix_view::run() {
                 read_all();
                 need_read = false;
             }
-            const auto endpoints = etcd_.endpoints();
-            if (endpoints.empty()) throw error("no etcd endpoints known");
-            const auto& endpoint = endpoints[next_endpoint % endpoints.size()];
-            if (!stream(endpoint)) {
+            if (!stream(failures)) {
                 need_read = true;  // compacted: start over from a full read
                 continue;
             }
@@ -113,23 +98,25 @@ void prefix_view::run() {
             continue;  // idle stream re-established on the same endpoint
         } catch (const std::exception& e) {
             if (trouble_) trouble_(std::string("watch ") + prefix_ + ": " + e.what());
-            ++next_endpoint;
+            ++failures;
         }
         if (worker_.pause_for(backoff) == worker::pause_end::stopping) return;
         backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
 }
 
-bool prefix_view::stream(const std::string& endpoint) {
-    const Poco::URI uri(endpoint);
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-    session.setTimeout(Poco::Timespan(etcd_.timeout().count() * 1000));
-    std::int64_t from = 0;
+bool prefix_view::stream(std::size_t attempt) {
+    watch_request request{prefix_, 0, idle_, attempt};
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return true;
-        streaming_ = &session;
-        from = revision_ + 1;
+        request.start_revision = revision_ + 1;
+    }
+    const auto watch = etcd_.watch(request);
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return true;
+        streaming_ = watch.get();
     }
     struct unregister {
         prefix_view* self;
@@ -138,69 +125,35 @@ bool prefix_view::stream(const std::string& endpoint) {
             self->streaming_ = nullptr;
         }
     } guard{this};
-
-    const json body = {{"create_request",
-                        {{"key", base64(prefix_)},
-                         {"range_end", base64(prefix_end(prefix_))},
-                         {"start_revision", std::to_string(from)},
-                         {"progress_notify", true}}}};
-    const std::string text = body.dump();
     try {
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/v3/watch",
-                                       Poco::Net::HTTPRequest::HTTP_1_1);
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(text.size()));
-        session.sendRequest(request) << text;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-            std::string answer;
-            Poco::StreamCopier::copyToString(in, answer);
-            throw error(endpoint + ": watch answered " + std::to_string(response.getStatus()) +
-                            " " + answer,
-                        static_cast<int>(response.getStatus()));
+        while (true) {
+            const auto update = watch->next();
+            if (update.what == watch_update::kind::ended) return true;  // re-establish it
+            if (update.what == watch_update::kind::compacted) return false;
+            apply(update);
         }
-        session.socket().setReceiveTimeout(
-            Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(idle_.count()) * 1000));
-        std::string line;
-        while (std::getline(in, line)) {
-            if (line.empty()) continue;
-            const auto message = json::parse(line, nullptr, false);
-            if (!message.is_object()) continue;
-            const auto result = message.value("result", json::object());
-            if (message.contains("error")) throw error(endpoint + ": watch: " + line, 503);
-            if (result.value("canceled", false)) {
-                if (as_i64(result, "compact_revision") > 0) return false;
-                throw error(endpoint + ": watch canceled: " + line, 503);
-            }
-            if (result.value("created", false)) continue;
-            apply(result.value("events", json::array()),
-                  as_i64(result.value("header", json::object()), "revision"));
-        }
-    } catch (const Poco::Exception& e) {
+    } catch (const error&) {
         std::lock_guard lock(mutex_);
         if (stopping_) return true;
-        throw error(endpoint + ": watch: " + e.displayText());
+        throw;
     }
-    return true;  // the stream went quiet or ended: re-establish it
 }
 
-void prefix_view::apply(const json& events, std::int64_t header_revision) {
+void prefix_view::apply(const watch_update& update) {
     {
         std::lock_guard lock(mutex_);
-        for (const auto& event : events) {
-            auto kv = key_value_from(event.value("kv", json::object()));
-            revision_ = std::max(revision_, kv.mod_revision);
-            if (event.value("type", "") == "DELETE")
-                entries_.erase(kv.key);
+        for (const auto& event : update.events) {
+            revision_ = std::max(revision_, event.kv.mod_revision);
+            if (event.deleted)
+                entries_.erase(event.kv.key);
             else
-                entries_[kv.key] = std::move(kv);
+                entries_[event.kv.key] = event.kv;
         }
         // A progress notification (no events) says every revision up to its header was sent.
-        if (events.empty()) revision_ = std::max(revision_, header_revision);
+        if (update.events.empty()) revision_ = std::max(revision_, update.revision);
     }
     updated_.notify_all();
-    if (!events.empty() && changed_) changed_();
+    if (!update.events.empty() && changed_) changed_();
 }
 
 }  // namespace eg::server::etcd

@@ -4,7 +4,7 @@
 // (to the next endpoint) from the last revision seen, and a compacted history triggers a full
 // read again. Readers get snapshots without any etcd round trip.
 
-#include "daemon/etcd/etcd_client.hpp"
+#include "daemon/etcd/kv_store.hpp"
 #include "daemon/process/worker.hpp"
 
 #include <atomic>
@@ -15,10 +15,6 @@
 #include <mutex>
 #include <string>
 
-namespace Poco::Net {
-class HTTPClientSession;
-}
-
 namespace eg::server::etcd {
 
 class prefix_view {
@@ -27,7 +23,7 @@ public:
     using on_trouble = std::function<void(const std::string&)>;
 
     // idle: how long a silent stream is kept before it is re-established (liveness check).
-    prefix_view(client& etcd, std::string prefix, on_change changed = {}, on_trouble trouble = {},
+    prefix_view(kv_store& etcd, std::string prefix, on_change changed = {}, on_trouble trouble = {},
                 std::chrono::milliseconds idle = std::chrono::seconds(10));
     ~prefix_view();
     prefix_view(const prefix_view&) = delete;
@@ -48,10 +44,11 @@ private:
     void run();
     void read_all();
     // One watch stream from revision_ + 1 until it breaks; false when history was compacted.
-    bool stream(const std::string& endpoint);
-    void apply(const json& events, std::int64_t header_revision);
+    // attempt: how many streams failed so far.
+    bool stream(std::size_t attempt);
+    void apply(const watch_update& update);
 
-    client& etcd_;
+    kv_store& etcd_;
     std::string prefix_;
     on_change changed_;
     on_trouble trouble_;
@@ -62,8 +59,8 @@ private:
     std::map<std::string, key_value> entries_;
     std::int64_t revision_ = 0;
     bool synced_ = false;
-    bool stopping_ = false;                              // for the readers waiting
-    Poco::Net::HTTPClientSession* streaming_ = nullptr;  // to abort it on stop
+    bool stopping_ = false;              // for the readers waiting
+    watch_stream* streaming_ = nullptr;  // to abort it on stop
     worker worker_;
 };
 

@@ -32,7 +32,7 @@ std::optional<nlohmann::json> read_object(const std::string& path, logger& log) 
 
 // Writes the object unless one of its name exists; retries while etcd is unavailable, until
 // the deadline.
-void write_if_absent(const nlohmann::json& spec, const std::string& path, etcd::client& etcd,
+void write_if_absent(const nlohmann::json& spec, const std::string& path, etcd::kv_store& etcd,
                      logger& log, std::chrono::steady_clock::time_point deadline) {
     const std::string name = spec["name"].get<std::string>();
     while (true) {
@@ -56,8 +56,8 @@ void write_if_absent(const nlohmann::json& spec, const std::string& path, etcd::
 
 }  // namespace
 
-void create_initial_objects(const std::vector<std::string>& paths, etcd::client& etcd, logger& log,
-                            std::chrono::milliseconds settle_for) {
+void create_initial_objects(const std::vector<std::string>& paths, etcd::kv_store& etcd,
+                            logger& log, std::chrono::milliseconds settle_for) {
     const auto deadline = std::chrono::steady_clock::now() + settle_for;
     for (const auto& path : paths)
         if (const auto spec = read_object(path, log))

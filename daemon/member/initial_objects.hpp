@@ -4,7 +4,7 @@
 // or is not a valid object is logged and skipped; a write etcd cannot take right after start-up
 // is retried for a while.
 
-#include "daemon/etcd/etcd_client.hpp"
+#include "daemon/etcd/kv_store.hpp"
 #include "daemon/process/logger.hpp"
 
 #include <chrono>
@@ -13,7 +13,8 @@
 
 namespace eg::server {
 
-void create_initial_objects(const std::vector<std::string>& paths, etcd::client& etcd, logger& log,
+void create_initial_objects(const std::vector<std::string>& paths, etcd::kv_store& etcd,
+                            logger& log,
                             std::chrono::milliseconds settle_for = std::chrono::seconds(30));
 
 }  // namespace eg::server

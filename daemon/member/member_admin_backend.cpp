@@ -29,7 +29,7 @@ std::string health_problem(const member_components& parts, const startup_state& 
 
 // Object statuses are asked for rarely: read from etcd, not watched (every member's statuses
 // change every 5 s).
-std::map<std::string, std::string> object_statuses(etcd::client& etcd) {
+std::map<std::string, std::string> object_statuses(etcd::kv_store& etcd) {
     std::map<std::string, std::string> statuses;
     for (auto& kv : etcd.get_prefix(object_statuses_prefix).kvs)
         statuses.emplace(kv.key.substr(object_statuses_prefix.size()), std::move(kv.value));

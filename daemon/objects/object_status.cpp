@@ -91,7 +91,7 @@ std::vector<etcd::json> status_transactions(const status_round& round, std::uint
     return transactions;
 }
 
-object_status_reporter::object_status_reporter(etcd::client& etcd, std::string member, int batch,
+object_status_reporter::object_status_reporter(etcd::kv_store& etcd, std::string member, int batch,
                                                std::function<std::uint64_t()> lease,
                                                const etcd::prefix_view& objects, logger& log)
     : etcd_(etcd),
@@ -154,7 +154,7 @@ void object_status_reporter::report_once() {
     const auto round = plan_status_round(objects_.snapshot(), *stored_, member_, unix_seconds);
     for (const auto& transaction : status_transactions(round, lease, batch_)) {
         // Puts of whole values and deletes: sending one twice does no harm.
-        etcd_.call("/v3/kv/txn", transaction, etcd::client::repeat::safe);
+        etcd_.txn(transaction, etcd::kv_store::repeat::safe, std::nullopt);
     }
     stored_->clear();
     for (const auto& [key, value] : round.puts) stored_->emplace(key, etcd::key_value{key, value});

@@ -11,7 +11,6 @@
 //  - the statuses this member stored are read from etcd once (those of an earlier run), then
 //    known from what it writes; GET /status/objects reads them all from etcd when asked.
 
-#include "daemon/etcd/etcd_client.hpp"
 #include "daemon/etcd/prefix_view.hpp"
 #include "daemon/process/logger.hpp"
 #include "daemon/process/worker.hpp"
@@ -56,7 +55,7 @@ std::vector<etcd::json> status_transactions(const status_round& round, std::uint
 class object_status_reporter {
 public:
     // lease: the member's lease (0 while it has none yet: the round waits for it).
-    object_status_reporter(etcd::client& etcd, std::string member, int batch,
+    object_status_reporter(etcd::kv_store& etcd, std::string member, int batch,
                            std::function<std::uint64_t()> lease, const etcd::prefix_view& objects,
                            logger& log);
     ~object_status_reporter();
@@ -70,7 +69,7 @@ private:
     void run();
     void report_once();
 
-    etcd::client& etcd_;
+    etcd::kv_store& etcd_;
     std::string member_;
     int batch_;
     std::function<std::uint64_t()> lease_;

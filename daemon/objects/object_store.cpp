@@ -30,7 +30,7 @@ object_store::stored_state object_store::read(const std::string& name, bool loca
     };
     const json body = {{"success", json::array({read_of(key_of(name)),
                                                 read_of(std::string(config_version_key))})}};
-    const auto answer = etcd_.call("/v3/kv/txn", body, etcd::client::repeat::safe, deadline);
+    const auto answer = etcd_.txn(body, etcd::kv_store::repeat::safe, deadline);
     const auto responses = answer.value("responses", json::array());
     auto first_kv = [&](std::size_t i) -> std::optional<etcd::key_value> {
         if (i >= responses.size()) return std::nullopt;
@@ -74,7 +74,7 @@ std::optional<object_write> object_store::swap(const std::string& name, const st
                                  {{"request_put",
                                    {{"key", etcd::base64(std::string(config_version_key))},
                                     {"value", etcd::base64(next)}}}}})}};
-    const auto answer = etcd_.txn(body, deadline);
+    const auto answer = etcd_.txn(body, etcd::kv_store::repeat::unsafe, deadline);
     if (!answer.value("succeeded", false)) return std::nullopt;
     object_write written;
     written.version = state.version + 1;
@@ -141,7 +141,8 @@ object_write object_store::change(const std::string& name, const planner& decide
                                   503);
             throw etcd::error(trouble, 503);
         }
-        if (attempt >= attempts)
+        // (Not while a change is unsure: it may have applied, and is settled first.)
+        if (attempt >= attempts && !unsure)
             return {object_write::refused, 0, "too many concurrent changes; try again"};
         stored_state state;
         try {

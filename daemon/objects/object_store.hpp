@@ -9,7 +9,7 @@
 // most one of the two can apply. Nothing is acknowledged that did not apply, nothing applies
 // twice; an outcome still unknown at the request timeout is an error (503), never a success.
 
-#include "daemon/etcd/etcd_client.hpp"
+#include "daemon/etcd/kv_store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +38,7 @@ nlohmann::json with_created_at(const nlohmann::json& spec, const std::string& cr
 
 class object_store {
 public:
-    explicit object_store(etcd::client& etcd) : etcd_(etcd) {}
+    explicit object_store(etcd::kv_store& etcd) : etcd_(etcd) {}
 
     object_write create(const nlohmann::json& spec);
     object_write update(const std::string& name, const nlohmann::json& spec);
@@ -52,7 +52,7 @@ private:
         std::int64_t version = 0;           // the config version
         std::int64_t version_revision = 0;  // its mod revision (0: absent)
     };
-    using time_point = etcd::client::time_point;
+    using time_point = etcd::kv_store::time_point;
     stored_state read(const std::string& name, bool local, time_point deadline);
     // One compare-and-swap attempt of a change of `name` (spec null: delete) from `state`;
     // nullopt when something moved meanwhile.
@@ -79,7 +79,7 @@ private:
     std::optional<object_write> settle(const std::string& name, const unsure_change& unsure,
                                        const stored_state& now, bool& open, time_point deadline);
 
-    etcd::client& etcd_;
+    etcd::kv_store& etcd_;
 };
 
 }  // namespace eg::server

@@ -1,9 +1,12 @@
 // Object statuses: what a member's reporting round writes and deletes, how it is cut into
-// transactions, and how the admin API serves the stored statuses.
+// transactions, the reporter over the in-memory etcd, and how the admin API serves the stored
+// statuses.
 
 #include "daemon/objects/object_status.hpp"
 #include "daemon/admin/admin_routes.hpp"
+#include "support/fake_kv.hpp"
 #include "support/ready_member_backend.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -209,4 +212,39 @@ TEST_CASE("admin routes: /status/objects is 503 while the statuses are not known
     const eg::server::admin_routes routes(backend_with_statuses(std::nullopt));
     CHECK(routes.handle("GET", "/apis/v2/status/objects").status == 503);
     CHECK(routes.handle("POST", "/apis/v2/status/objects").status == 405);
+}
+
+TEST_CASE(
+    "object status: the reporter writes this member's statuses under its lease and "
+    "deletes those of objects that are gone",
+    "[kv][object-status]") {
+    eg::test::temp_dir dir;
+    eg::server::logger log((dir.path() / "stdout.log").string(), false, false);
+    eg::test::fake_kv store;
+    store.put("/config/objects/a", R"({"kind":"Pipeline","name":"a"})");
+    store.put("/config/objects/b", R"({"kind":"AutoCertManager","name":"b"})");
+    const auto old = store.grant_lease(60);
+    store.put("/status/objects/default/gone/m1", "{}", old);
+    store.put("/status/objects/default/gone/m2", "{}", old);
+    const auto lease = store.grant_lease(60);
+    eg::server::etcd::prefix_view objects(store, "/config/objects/");
+    objects.start();
+    REQUIRE(store.wait_until([&] { return objects.synced(); }));
+    eg::server::object_status_reporter reporter(
+        store, "m1", 1, [&] { return lease; }, objects, log);
+    reporter.start();
+    REQUIRE(store.wait_until([&] {
+        return store.value_of("/status/objects/default/b/m1") &&
+               !store.value_of("/status/objects/default/gone/m1");
+    }));
+    reporter.stop();
+    const auto a = store.value_of("/status/objects/eg-traffic-default/a/m1");
+    REQUIRE(a);
+    CHECK(a->lease == lease);
+    CHECK(json::parse(a->value)["revision"] == store.value_of("/config/objects/a")->mod_revision);
+    CHECK(store.value_of("/status/objects/default/b/m1")->lease == lease);
+    CHECK(store.value_of("/status/objects/default/gone/m2"));  // another member's
+    // One operation a transaction: a delete, two puts (and maybe a next round's two puts).
+    CHECK(store.calls("txn") >= 3);
+    objects.stop();
 }
