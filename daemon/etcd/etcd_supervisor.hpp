@@ -102,10 +102,7 @@ public:
 
     // SIGTERM to etcd's process group, SIGKILL after the grace period; waits for the thread.
     void stop() {
-        worker_.stop([this] {
-            std::lock_guard lock(mutex_);
-            if (pid_ > 0) ::kill(-pid_, SIGTERM);
-        });
+        worker_.stop();  // the worker's wait_for sends the SIGTERM, and the SIGKILL if needed
         if (reader_.joinable()) reader_.join();
     }
 
@@ -243,8 +240,8 @@ private:
         }
     }
 
-    // Waits for the child; once stopping, sends SIGTERM (again: a stop may have come before
-    // the pid was known) and escalates to SIGKILL after the grace period.
+    // Waits for the child; once stopping, sends SIGTERM and escalates to SIGKILL after the grace
+    // period. (A stop ends the worker's pause at once, so the SIGTERM goes out without delay.)
     int wait_for(pid_t child) {
         int status = 0;
         std::optional<std::chrono::steady_clock::time_point> kill_at;

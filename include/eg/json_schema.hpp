@@ -133,8 +133,8 @@ inline json description_properties(bool member) {
             continue;
         json schema;
         if (f.key() == "options") {
-            out["options"] = {{"$ref", "#/definitions/server-options"},
-                              {"description", f.value.help}};
+            out[std::string(f.key())] = {{"$ref", "#/definitions/server-options"},
+                                         {"description", f.value.help}};
             continue;
         }
         if (f.value.kind == config::value_kind::integer)

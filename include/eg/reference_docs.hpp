@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace eg::emit {
 
@@ -33,6 +34,18 @@ inline std::string_view role_text(config::role_set roles) {
             return "both";
     }
     return "both";
+}
+
+// A declaration's example as it is written in YAML: a map example ("debug=true") as a flow
+// mapping ("{debug: true}").
+inline std::string yaml_example(const config::option_spec& spec) {
+    if (!config::is_map(spec.kind)) return std::string(spec.example);
+    const auto parsed = config::parse_pairs(spec.example);
+    const auto* pairs = std::get_if<config::string_pairs>(&parsed);
+    if (pairs == nullptr) return std::string(spec.example);
+    std::string text;
+    for (const auto& [key, value] : *pairs) text += (text.empty() ? "" : ", ") + key + ": " + value;
+    return "{" + text + "}";
 }
 
 }  // namespace detail
@@ -96,9 +109,8 @@ inline std::string options_reference() {
                (f.key() == "options" ? std::string("server options")
                                      : std::string(type_name(f.value.kind))) +
                " | " + detail::cell(detail::code_span(f.value.default_text)) + " | " +
-               detail::cell(
-                   detail::code_span(f.key() == "options" ? "{debug: true}" : f.value.example)) +
-               " | " + detail::cell(f.value.help) + (f.required ? " Required." : "") + " |\n";
+               detail::cell(detail::code_span(detail::yaml_example(f.value))) + " | " +
+               detail::cell(f.value.help) + (f.required ? " Required." : "") + " |\n";
     }
     return out;
 }
