@@ -3,7 +3,8 @@
 // a retired code stays here, marked retired. docs/reference/diagnostics.md is generated from it.
 //
 // Ranges: EG1xx reading sources (file, environment, flags), EG2xx one member's configuration,
-// EG3xx several members seen together, EG4xx host checks, EG5xx runtime.
+// EG3xx several members seen together, EG4xx host checks, EG5xx runtime, EG6xx traffic objects
+// (HTTPServer, Pipeline and their filters).
 
 #include <eg/diagnostic.hpp>
 
@@ -166,6 +167,44 @@ inline constexpr code_info catalogue[] = {
     {"EG506", "tls-support-missing", severity::error,
      "The admin API's TLS module (eg_admin_tls.so, installed with easegress-server) cannot be "
      "loaded."},
+
+    // EG6xx: traffic objects (HTTPServer, Pipeline and their filters)
+    {"EG600", "field-type", severity::error,
+     "A field of a traffic object of the wrong type, e.g. a string where a list is expected."},
+    {"EG601", "field-required", severity::error,
+     "A traffic object lacks a field it needs, e.g. an HTTPServer's `port` or a Mock rule's "
+     "`code`."},
+    {"EG602", "field-value", severity::error,
+     "A traffic object's field holds a value outside what it allows: a port, status code, method, "
+     "duration, URL, IP or CIDR, base64 text, policy or mode name."},
+    {"EG603", "regexp-invalid", severity::error,
+     "A regular expression of a traffic object that does not compile (RE2 syntax, as Go's "
+     "regexp)."},
+    {"EG604", "route-pattern-invalid", severity::error,
+     "A RadixTree route pattern or its `rewriteTarget` that the router cannot use: unbalanced "
+     "braces, a parameter named twice, `*` not at the end, an unknown `{name}`."},
+    {"EG605", "field-unsupported", severity::error,
+     "A field this gateway does not support yet: `http3`, `autoCert`, `tracing`, "
+     "`globalFilter`."},
+    {"EG606", "too-many-entries", severity::error,
+     "A list of a traffic object beyond its bound (rules, paths, filters, flow steps, servers, "
+     "headers); docs/limits.md lists the bounds."},
+    {"EG607", "filter-name-duplicate", severity::error,
+     "Two filters (or flow aliases) of one Pipeline with one name, or a filter named `END`."},
+    {"EG608", "flow-unknown-filter", severity::error,
+     "A Pipeline flow step or `jumpIf` that names no filter of the Pipeline (or no later step), "
+     "a `jumpIf` result the filter never returns, or a pool naming no resilience policy."},
+    {"EG609", "weights-partial", severity::error,
+     "Some servers of a Proxy pool have a `weight` and others not: weights are all or none."},
+    {"EG610", "backend-unknown", severity::warning,
+     "An HTTPServer route whose `backend` names no Pipeline among the objects known: requests "
+     "to it are answered 503 until that Pipeline exists."},
+    {"EG611", "fields-conflict", severity::error,
+     "Fields of a traffic object that do not go together, or one that needs another: `https` "
+     "without certificates, `rewriteTarget` without a path, a pool without servers, several "
+     "main pools."},
+    {"EG612", "field-unknown", severity::warning,
+     "A field that the object's kind does not declare; it is stored but has no effect."},
 };
 
 // Looks a code up by its slug at compile time; an unknown slug does not compile.
