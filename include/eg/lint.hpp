@@ -1,13 +1,17 @@
 #pragma once
 // Linting a set of YAML files: member configuration files are checked each alone and, unless
 // `each` is set, together as one cluster; a cluster description (a file with `members:`) is
-// checked as one cluster by itself.
+// checked as one cluster by itself; an object file (a file whose top level has `kind:`, e.g. an
+// HTTPServer or a Pipeline) is checked as a traffic object, its backends against the Pipelines of
+// all the files given.
 
 #include <eg/cluster_description.hpp>
 #include <eg/config_loader.hpp>
 #include <eg/host_checks.hpp>
 #include <eg/member_rules.hpp>
 #include <eg/topology.hpp>
+#include <eg/traffic/validate.hpp>
+#include <eg/yaml_json.hpp>
 #include <eg/yaml_reading.hpp>
 
 #include <set>
@@ -62,9 +66,24 @@ inline void check_members(std::vector<topology::member_view>& members, const lin
 inline lint_result lint_files(const std::vector<source_file>& files, const lint_options& options) {
     lint_result result;
     std::vector<topology::member_view> member_files;
+    struct object_file {
+        std::string path;
+        YAML::Node root;
+        nlohmann::json value;
+    };
+    std::vector<object_file> objects;
     for (const auto& file : files) {
         auto root = config::load_yaml(file.text, file.path, result.findings);
         if (!root) continue;
+        if (root->IsMap() && static_cast<const YAML::Node&>(*root)["kind"]) {
+            auto read = yaml_json::read_document(file.text, file.path);
+            if (!read) {
+                result.findings.add(*read.problem);
+                continue;
+            }
+            objects.push_back({file.path, *root, std::move(read.value)});
+            continue;
+        }
         if (description::is_description(*root)) {
             auto described =
                 description::detail::description_reader(file.path, result.findings).read(*root);
@@ -80,6 +99,14 @@ inline lint_result lint_files(const std::vector<source_file>& files, const lint_
         const auto host = topology::host_of(loaded.config);
         member_files.push_back(
             {file.path, diag::file_location{file.path, 1, 1}, host, std::move(loaded.config)});
+    }
+    std::vector<nlohmann::json> values;
+    for (const auto& o : objects) values.push_back(o.value);
+    const auto pipelines = traffic::pipeline_names(values);
+    for (const auto& o : objects) {
+        auto findings = traffic::check_object(o.value, pipelines);
+        traffic::locate(findings, o.root, o.path);
+        result.findings.append(findings);
     }
     if (member_files.empty()) return result;
     settle_hosts(member_files);
