@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <ctime>
 #include <exception>
+#include <set>
 #include <string_view>
 #include <variant>
 
@@ -222,9 +223,25 @@ std::variant<nlohmann::json, api_response> admin_routes::object_of_body(
     return std::move(*spec);
 }
 
+// The names of the Pipelines in the store, with `written` when it is one.
+std::set<std::string> admin_routes::known_pipelines(const nlohmann::json& written) const {
+    std::set<std::string> names;
+    if (written.value("kind", "") == "Pipeline") names.insert(written.value("name", ""));
+    if (!backend_.object_specs) return names;
+    const auto specs = backend_.object_specs();
+    if (!specs) return names;
+    for (const auto& [name, text] : *specs) {
+        const auto spec = parse_bounded_json<json>(text);
+        if (!spec.is_discarded() && spec.is_object() && spec.value("kind", "") == "Pipeline")
+            names.insert(name);
+    }
+    return names;
+}
+
 api_response admin_routes::write_object(route_id id, const std::string& name,
                                         const std::string& body) const {
     object_write written;
+    std::vector<std::string> warnings;
     if (id == route_id::object_delete) {
         written = backend_.delete_object(name);
     } else {
@@ -233,6 +250,8 @@ api_response admin_routes::write_object(route_id id, const std::string& name,
         const auto& object = std::get<nlohmann::json>(spec);
         written = id == route_id::object_create ? backend_.create_object(object)
                                                 : backend_.update_object(name, object);
+        if (written.result == object_write::done)
+            warnings = object_warnings(object, known_pipelines(object));
     }
     switch (written.result) {
         case object_write::exists:
@@ -245,6 +264,11 @@ api_response admin_routes::write_object(route_id id, const std::string& name,
             break;
     }
     api_response answer{id == route_id::object_create ? 201 : 200, "", ""};
+    // Warnings do not fail the write; they come back with it.
+    if (!warnings.empty()) {
+        answer.body = json({{"warnings", warnings}}).dump();
+        answer.content_type = "application/json";
+    }
     answer.config_version = std::to_string(written.version);
     return answer;
 }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -95,6 +96,7 @@ private:
     api_response object_get(const std::string& name) const;
     std::variant<nlohmann::json, api_response> object_of_body(const std::string& body,
                                                               const std::string* url_name) const;
+    std::set<std::string> known_pipelines(const nlohmann::json& written) const;
     api_response write_object(admin_api::route_id id, const std::string& name,
                               const std::string& body) const;
     api_response object_statuses(const std::string& name, const std::string& target) const;

@@ -1,5 +1,6 @@
 #include "daemon/objects/object_spec.hpp"
 
+#include <eg/traffic/validate.hpp>
 #include <eg/yaml_json.hpp>
 
 #include <algorithm>
@@ -29,6 +30,8 @@ constexpr std::size_t max_paths = 1000;
 constexpr std::size_t max_filters = 256;
 constexpr std::size_t max_flow_steps = 1024;
 constexpr std::size_t max_pool_servers = 10000;
+// Errors of one object named in a refusal; the others are counted.
+constexpr std::size_t max_errors_shown = 10;
 
 std::optional<std::string> too_many(const json& list, std::size_t most, const std::string& what) {
     if (list.is_array() && list.size() > most)
@@ -138,7 +141,34 @@ std::optional<std::string> object_problem(const json& spec) {
         for (const auto& k : object_kinds()) known += (known.empty() ? "" : ", ") + k;
         return "kind " + kind + " not found, known kinds: " + known;
     }
-    return found->second(spec);
+    if (auto problem = found->second(spec)) return problem;
+    // The traffic objects' field rules (EG6xx): every error, each with its field path.
+    const auto findings = traffic::check_object(spec, std::nullopt);
+    if (!findings.has_errors()) return std::nullopt;
+    std::string text;
+    std::size_t shown = 0;
+    for (const auto& d : findings) {
+        if (d.level != diag::severity::error) continue;
+        if (++shown > max_errors_shown) {
+            text += "; and " +
+                    std::to_string(findings.count(diag::severity::error) - max_errors_shown) +
+                    " more";
+            break;
+        }
+        text += (text.empty() ? "" : "; ") + d.message + " [" + std::string(d.code) + "]";
+        if (!d.hint.empty()) text += " (" + d.hint + ")";
+    }
+    return text;
+}
+
+std::vector<std::string> object_warnings(const nlohmann::json& spec,
+                                         const std::set<std::string>& pipelines) {
+    std::vector<std::string> warnings;
+    for (const auto& d : traffic::check_object(spec, pipelines))
+        if (d.level == diag::severity::warning)
+            warnings.push_back(d.message + " [" + std::string(d.code) + "]" +
+                               (d.hint.empty() ? "" : " (" + d.hint + ")"));
+    return warnings;
 }
 
 std::optional<nlohmann::json> parse_object_body(std::string_view body, std::string& why) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,14 @@ namespace eg::server {
 // The kinds the store accepts, sorted.
 std::vector<std::string> object_kinds();
 
-// Why spec is not a valid object, or nullopt when it is.
+// Why spec is not a valid object, or nullopt when it is. HTTPServer and Pipeline objects are
+// checked field by field (eg::traffic): the refusal names each error's field path and code.
 std::optional<std::string> object_problem(const nlohmann::json& spec);
+
+// The warnings of a valid object, each on one line with its field path and code: e.g. an
+// HTTPServer backend that names none of `pipelines` (EG610).
+std::vector<std::string> object_warnings(const nlohmann::json& spec,
+                                         const std::set<std::string>& pipelines);
 
 // A request body or an initial object file (YAML, or JSON) as an object spec, read as every
 // object text is (eg::yaml_json::read_document): nullopt, and why on one line with the line and

@@ -47,11 +47,32 @@ std::string alias_bomb(int levels) {
 json pipeline_with_filters(std::size_t count) {
     json spec = {{"kind", "Pipeline"}, {"name", "many"}, {"filters", json::array()}};
     for (std::size_t i = 0; i < count; ++i)
-        spec["filters"].push_back({{"name", "f" + std::to_string(i)}, {"kind", "Proxy"}});
+        spec["filters"].push_back({{"name", "f" + std::to_string(i)}, {"kind", "Mock"}});
     return spec;
 }
 
 }  // namespace
+
+TEST_CASE("object spec: HTTPServer and Pipeline fields are checked, the refusal names the path",
+          "[objects]") {
+    json pipeline = {
+        {"kind", "Pipeline"}, {"name", "p"}, {"filters", {{{"name", "proxy"}, {"kind", "Proxy"}}}}};
+    const auto problem = eg::server::object_problem(pipeline);
+    REQUIRE(problem);
+    CHECK_THAT(*problem, Catch::StartsWith("filters[0].pools: is required [EG601]"));
+    pipeline["filters"][0]["pools"] = {{{"servers", {{{"url", "http://127.0.0.1:9095"}}}}}};
+    CHECK_FALSE(eg::server::object_problem(pipeline));
+
+    const json server = {{"kind", "HTTPServer"},
+                         {"name", "s"},
+                         {"port", 80},
+                         {"rules", {{{"paths", {{{"path", "/"}, {"backend", "p"}}}}}}}};
+    CHECK_FALSE(eg::server::object_problem(server));
+    CHECK(eg::server::object_warnings(server, {"p"}).empty());
+    const auto warnings = eg::server::object_warnings(server, {});
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::StartsWith("rules[0].paths[0].backend: names the Pipeline 'p'"));
+}
 
 TEST_CASE("object body: JSON nested deeper than the limit is refused before use", "[objects]") {
     CHECK(refusal(nested_json(eg::limits::max_nesting_depth - 2)).empty());
@@ -142,6 +163,7 @@ TEST_CASE("object spec: lists have bounded lengths that the message names", "[ob
     CHECK(*problem == "Pipeline filters has 257 entries, more than the 256 allowed");
 
     json proxy = pipeline_with_filters(1);
+    proxy["filters"][0]["kind"] = "Proxy";
     proxy["filters"][0]["pools"] = {{{"servers", json::array()}}};
     for (int i = 0; i < 10001; ++i)
         proxy["filters"][0]["pools"][0]["servers"].push_back({{"url", "http://127.0.0.1:1"}});
