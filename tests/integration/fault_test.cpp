@@ -70,7 +70,7 @@ http_answer request(local_cluster& cluster, int member, const std::string& metho
 
 std::string pipeline(const std::string& name) {
     return R"({"kind":"Pipeline","name":")" + name +
-           R"(","filters":[{"name":"f","kind":"Proxy"}],"flow":[{"filter":"f"}]})";
+           R"(","filters":[{"name":"f","kind":"Proxy","pools":[{"servers":[{"url":"http://127.0.0.1:9095"}]}]}],"flow":[{"filter":"f"}]})";
 }
 
 std::vector<pid_t> etcd_of(local_cluster& cluster, int i) {

@@ -23,7 +23,7 @@ name: same-server
 port: 0x2710
 https: no
 keepAlive: yes
-http3: true
+http3: off
 maxConnections: 1e3
 cacheSize: 0x10
 xForwardedFor: off
@@ -115,7 +115,7 @@ TEST_CASE("objects: start-up files, egctl apply and API bodies store one spec pe
     const auto from_files = stored_specs(cluster);
     CHECK(from_files[0] ==
           R"({"cacheSize":16,"defaults":{"enabled":true,"retries":3,"timeout":"30s"},)"
-          R"("http3":true,"https":false,"keepAlive":true,"kind":"HTTPServer",)"
+          R"("http3":false,"https":false,"keepAlive":true,"kind":"HTTPServer",)"
           R"("maxConnections":1000,"name":"same-server","port":10000,"rules":[{"enabled":true,)"
           R"("host":"yes","paths":[{"backend":"same-pipeline","pathPrefix":"/api"}],"retries":3,)"
           R"("timeout":"10s"},{"enabled":true,"paths":[{"backend":"same-pipeline",)"

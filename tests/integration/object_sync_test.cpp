@@ -106,6 +106,16 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
     CHECK(request(cluster, 2, "PUT", "/objects/demo",
                   R"({"kind":"Pipeline","name":"demo","filters":[]})")
               .status == 400);
+    // A Pipeline whose jumpIf names no later step: the refusal names the field path and code.
+    const auto invalid =
+        request(cluster, 1, "POST", "/objects",
+                "kind: Pipeline\nname: broken\nfilters:\n- name: mock\n  kind: Mock\n  rules:\n  - "
+                "code: 200\nflow:\n- filter: mock\n  jumpIf:\n    mocked: fallback\n");
+    INFO(invalid.body);
+    CHECK(invalid.status == 400);
+    CHECK(invalid.body.rfind(R"({"code":400,"message":"flow[0].jumpIf.mocked: target 'fallback')",
+                             0) == 0);
+    CHECK(invalid.body.find("[EG608]") != std::string::npos);
     const std::string huge(11 * 1024 * 1024, 'x');
     CHECK(request(cluster, 1, "POST", "/objects", huge).status == 413);
 
@@ -176,7 +186,7 @@ TEST_CASE("objects: a write on any member reaches every member", "[integration][
     CHECK(
         request(
             cluster, 1, "POST", "/objects",
-            R"({"kind":"Pipeline","name":"p1","filters":[{"name":"f","kind":"Proxy"}],"flow":[{"filter":"f"}]})")
+            R"({"kind":"Pipeline","name":"p1","filters":[{"name":"f","kind":"Proxy","pools":[{"servers":[{"url":"http://127.0.0.1:9095"}]}]}],"flow":[{"filter":"f"}]})")
             .status == 201);
     for (int i = 1; i <= 4; ++i) CHECK(cluster.process(i).stop() == 0);
     cluster.start_all();
@@ -231,10 +241,12 @@ TEST_CASE("objects: egctl apply, get, describe and delete against a real cluster
     local_cluster cluster(1, 1);
     cluster.start_all();
     REQUIRE(eg::test::wait_until([&] { return cluster.members_seen_by(2).size() == 2; }, 60s));
-    cluster.dir.write("objects.yaml",
-                      "kind: HTTPServer\nname: demo-server\nport: 10080\n---\n"
-                      "kind: Pipeline\nname: demo-pipeline\nfilters:\n  - name: proxy\n"
-                      "    kind: Proxy\nflow:\n  - filter: proxy\n");
+    cluster.dir.write(
+        "objects.yaml",
+        "kind: HTTPServer\nname: demo-server\nport: 10080\n---\n"
+        "kind: Pipeline\nname: demo-pipeline\nfilters:\n  - name: proxy\n"
+        "    kind: Proxy\n    pools:\n    - servers:\n      - url: http://127.0.0.1:9095\n"
+        "flow:\n  - filter: proxy\n");
     const auto applied = cluster.egctl(2, {"apply", "-f", "objects.yaml"});
     INFO(applied.out << applied.err);
     CHECK(applied.exit_code == 0);

@@ -208,7 +208,7 @@ TEST_CASE(
     };
     auto pipeline = [](const std::string& name) {
         return R"({"kind":"Pipeline","name":")" + name +
-               R"(","filters":[{"name":"f","kind":"Proxy"}],"flow":[{"filter":"f"}]})";
+               R"(","filters":[{"name":"f","kind":"Proxy","pools":[{"servers":[{"url":"http://127.0.0.1:9095"}]}]}],"flow":[{"filter":"f"}]})";
     };
     auto outputs = [&] {
         std::string text;
