@@ -1,5 +1,7 @@
 #include "daemon/http/http_request_parser.hpp"
 
+#include "daemon/http/http_text.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -7,60 +9,25 @@ namespace eg::server {
 
 namespace {
 
+using http_text::printable;
+using http_text::same_text;
+using http_text::trimmed;
+
 constexpr std::size_t max_empty_lines_before_request = 8;
 constexpr std::size_t max_chunk_size_line = 1024;
-constexpr std::size_t max_chunk_size_digits = 15;  // 2^60 bytes: far beyond any limit
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool same_text(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
-// RFC 9110 tchar: the characters of a method or a header field name.
-bool is_token_char(char c) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
-}
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // The comma-separated elements of every header named `name`, trimmed, empty ones dropped.
 std::vector<std::string> list_values(const std::vector<http_header>& headers,
                                      std::string_view name) {
     std::vector<std::string> values;
-    for (const auto& header : headers) {
-        if (!same_text(header.name, name)) continue;
-        std::string_view rest = header.value;
-        while (true) {
-            const auto comma = rest.find(',');
-            const auto element = trimmed(rest.substr(0, comma));
-            if (!element.empty()) values.emplace_back(element);
-            if (comma == std::string_view::npos) break;
-            rest.remove_prefix(comma + 1);
-        }
-    }
+    http_text::for_each_list_element(
+        headers, name, [&](std::string_view element) { values.emplace_back(element); });
     return values;
 }
 
 std::string lowered(std::string text) {
-    for (char& c : text) c = lower(c);
+    for (char& c : text) c = http_text::lower(c);
     return text;
-}
-
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 40)) out += c >= 0x20 && c < 0x7f ? c : '?';
-    return out;
 }
 
 }  // namespace
@@ -178,7 +145,7 @@ void http_request_parser::request_line_byte(char c, bool line_end) {
     if (step_ == step::method) {
         if (line_end && request_.method.empty()) {
             if (++empty_lines_ > max_empty_lines_before_request) fail(400, malformed_line);
-        } else if (is_token_char(c)) {
+        } else if (http_text::is_token_char(c)) {
             started_ = true;
             request_.method += c;
         } else if (c == ' ' && !request_.method.empty()) {
@@ -253,17 +220,14 @@ void http_request_parser::end_of_header_line() {
     }
     const auto colon = line_.find(':');
     const std::string_view name = std::string_view(line_).substr(0, colon);
-    if (colon == std::string::npos || !is_token(name)) {
+    if (colon == std::string::npos || !http_text::is_token(name)) {
         fail(400, "malformed header field \"" + printable(line_) + "\"");
         return;
     }
     const std::string_view value = trimmed(std::string_view(line_).substr(colon + 1));
-    for (char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
-            fail(400, "invalid character in header field " + std::string(name));
-            return;
-        }
+    if (!http_text::is_field_value(value)) {
+        fail(400, "invalid character in header field " + std::string(name));
+        return;
     }
     if (trailer) return;  // trailers are read and dropped
     if (request_.headers.size() >= limits_.max_header_count) {
@@ -327,26 +291,17 @@ bool http_request_parser::length_framing() {
     std::uint64_t length = 0;
     bool overflow = false;
     for (std::size_t i = 0; i < lengths.size(); ++i) {
-        const auto& text = lengths[i];
-        if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            fail(400, "invalid Content-Length \"" + printable(text) + "\"");
+        const auto parsed = http_text::parse_decimal_length(lengths[i]);
+        if (!parsed.valid) {
+            fail(400, "invalid Content-Length \"" + printable(lengths[i]) + "\"");
             return false;
         }
-        std::uint64_t value = 0;
-        bool too_big = false;
-        for (char c : text) {
-            const auto digit = static_cast<std::uint64_t>(c - '0');
-            if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10)
-                too_big = true;
-            else
-                value = value * 10 + digit;
-        }
-        if (i > 0 && (value != length || too_big != overflow)) {
+        if (i > 0 && (parsed.value != length || parsed.overflow != overflow)) {
             fail(400, "different Content-Length values");
             return false;
         }
-        length = value;
-        overflow = too_big;
+        length = parsed.value;
+        overflow = parsed.overflow;
     }
     if (lengths.empty()) {
         fail(400, "invalid Content-Length \"\"");
@@ -366,31 +321,21 @@ bool http_request_parser::length_framing() {
 }
 
 void http_request_parser::end_of_chunk_size_line() {
-    std::string_view size_text = std::string_view(line_).substr(0, line_.find(';'));
-    size_text = trimmed(size_text);
-    std::uint64_t size = 0;
-    std::size_t digits = 0;
-    for (char c : size_text) {
-        int value = -1;
-        if (c >= '0' && c <= '9') value = c - '0';
-        if (c >= 'a' && c <= 'f') value = c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') value = c - 'A' + 10;
-        if (value < 0) {
-            fail(400,
-                 "malformed chunked body: invalid chunk size \"" + printable(size_text) + "\"");
-            return;
-        }
-        if (size != 0 || value != 0) ++digits;
-        if (digits > max_chunk_size_digits) {
-            fail(413, too_large_message());
-            return;
-        }
-        size = size * 16 + static_cast<std::uint64_t>(value);
-    }
-    if (size_text.empty()) {
-        fail(400, "malformed chunked body: a chunk without its size");
+    const auto parsed = http_text::parse_chunk_size(line_);
+    if (parsed.too_large) {
+        fail(413, too_large_message());
         return;
     }
+    if (!parsed.valid) {
+        const auto size_text =
+            http_text::trimmed(std::string_view(line_).substr(0, line_.find(';')));
+        fail(400,
+             size_text.empty()
+                 ? std::string("malformed chunked body: a chunk without its size")
+                 : "malformed chunked body: invalid chunk size \"" + printable(size_text) + "\"");
+        return;
+    }
+    const std::uint64_t size = parsed.value;
     if (size == 0) {
         step_ = step::trailer_line;
         return;
