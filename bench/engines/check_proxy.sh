@@ -10,11 +10,12 @@ proxy=${1:?usage: check_proxy.sh PROXY_BINARY [PORT_BASE]}
 base=${2:-18580}
 backend_port=$base proxy_port=$((base + 1))
 work=$(mktemp -d)
+chmod 755 "$work"  # the nginx worker may run as another user
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-head -c 307200 /dev/urandom > "$work/big.bin"
+head -c 307200 /dev/urandom > "$work/big.bin" && chmod 644 "$work/big.bin"
 mkdir -p "$work/www" && cp "$work/big.bin" "$work/www/big.bin"
 echo_module=$(ls /usr/lib/nginx/modules/ngx_http_echo_module.so 2>/dev/null || true)
 cat > "$work/nginx.conf" <<CONF
@@ -22,6 +23,7 @@ ${echo_module:+load_module $echo_module;}
 daemon off; worker_processes 1; pid $work/nginx.pid; error_log $work/error.log;
 events { worker_connections 1024; }
 http {
+  client_body_buffer_size 1m; client_max_body_size 10m;
   access_log off; client_body_temp_path $work/body; proxy_temp_path $work/proxy;
   fastcgi_temp_path $work/fcgi; uwsgi_temp_path $work/uwsgi; scgi_temp_path $work/scgi;
   server {

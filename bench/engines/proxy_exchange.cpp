@@ -115,6 +115,7 @@ std::size_t response_relay::feed(std::string_view input, std::string& out) {
         if (newline == std::string_view::npos) break;
         std::string line = std::move(line_);
         line_.clear();
+        line.pop_back();  // the LF
         head_line(trimmed(line), out);
     }
     if (used < input.size()) upstream_reusable_ = false;  // bytes beyond this response
