@@ -64,9 +64,15 @@ member_components::member_components(const config::effective_config& config,
           [&log = logs.system](const std::string& trouble) { log.debug("cluster", trouble); }),
       dump(places.home, millis(config.get(opt::objects_dump_interval)), logs.system),
       objects_view(
-          etcd, std::string(objects_prefix), [this] { dump.changed(); },
+          etcd, std::string(objects_prefix),
+          [this] {
+              dump.changed();
+              traffic.changed();
+          },
           [&log = logs.system](const std::string& trouble) { log.debug("objects", trouble); }),
       version_view(etcd, std::string(config_version_key)),
+      engine(std::max(1u, std::thread::hardware_concurrency()), logs.system),
+      traffic(objects_view, engine, logs.system),
       objects(etcd),
       member(
           etcd, membership_settings_of(config, own_etcd.get()),
@@ -80,7 +86,8 @@ member_components::member_components(const config::effective_config& config,
       status_reporter(
           etcd, config.get(opt::name),
           static_cast<int>(config.get(opt::status_update_max_batch_size)),
-          [this] { return member.lease(); }, objects_view, logs.system),
+          [this] { return member.lease(); }, objects_view, logs.system,
+          [this] { return traffic.status_round(5.0); }),
       endpoints(etcd, own_etcd ? std::vector{own_etcd->client_url()} : std::vector<std::string>{},
                 logs.system),
       routes(member_admin_backend(
@@ -94,6 +101,7 @@ void member_components::start_cluster_side() {
     objects_view.start();
     version_view.start();
     dump.start(objects_view);
+    traffic.start();
     endpoints.start();
     member.start();
 }
@@ -103,6 +111,7 @@ void member_components::stop() {
     etcd.cancel();
     std::thread cluster_side([this] {
         ::pthread_setname_np(::pthread_self(), "stop-cluster");
+        traffic.stop();
         status_reporter.stop();
         member.stop();
         members_view.stop();

@@ -8,6 +8,8 @@
 //   members_view    /status/members/, watched: the member list the admin API serves
 //   objects_view    /config/objects/, watched: the objects this member serves and dumps
 //   version_view    the config version, watched
+//   engine, traffic the traffic plane: the engine's workers serve what the controller builds
+//                   from the objects view (HTTPServers listen, Pipelines run)
 //   dump            <home>/running_objects.json, rewritten when the objects change
 //   objects         object writes (create, update, delete) through etcd transactions
 //   member          this member's lease, heartbeats, leader probe
@@ -28,6 +30,8 @@
 #include "daemon/objects/object_dump.hpp"
 #include "daemon/objects/object_status.hpp"
 #include "daemon/objects/object_store.hpp"
+#include "daemon/traffic/traffic_controller.hpp"
+#include "daemon/traffic/traffic_engine.hpp"
 
 #include <eg/config_loader.hpp>
 
@@ -55,6 +59,8 @@ struct member_components {
     object_dump dump;
     etcd::prefix_view objects_view;
     etcd::prefix_view version_view;
+    traffic_engine engine;
+    traffic_controller traffic;
     object_store objects;
     membership member;
     object_status_reporter status_reporter;

@@ -58,7 +58,8 @@ std::string status_namespace(std::string_view kind) {
 
 status_round plan_status_round(const std::map<std::string, etcd::key_value>& objects,
                                const std::map<std::string, etcd::key_value>& statuses,
-                               const std::string& member, std::int64_t unix_seconds) {
+                               const std::string& member, std::int64_t unix_seconds,
+                               const runtime_statuses& runtime) {
     status_round round;
     std::set<std::string> current;
     for (const auto& [key, entry] : objects) {
@@ -71,7 +72,9 @@ status_round plan_status_round(const std::map<std::string, etcd::key_value>& obj
                 : std::string();
         const std::string status = status_key(status_namespace(kind), name, member);
         current.insert(status);
-        const etcd::json value{{"revision", entry.mod_revision}, {"timestamp", unix_seconds}};
+        etcd::json value{{"revision", entry.mod_revision}, {"timestamp", unix_seconds}};
+        if (const auto found = runtime.find(name); found != runtime.end())
+            value["status"] = found->second;
         round.puts.emplace_back(status, value.dump());
     }
     for (const auto& [key, entry] : statuses)
@@ -93,12 +96,14 @@ std::vector<etcd::json> status_transactions(const status_round& round, std::uint
 
 object_status_reporter::object_status_reporter(etcd::kv_store& etcd, std::string member, int batch,
                                                std::function<std::uint64_t()> lease,
-                                               const etcd::prefix_view& objects, logger& log)
+                                               const etcd::prefix_view& objects, logger& log,
+                                               std::function<runtime_statuses()> runtime)
     : etcd_(etcd),
       member_(std::move(member)),
       batch_(std::clamp(batch, 1, etcd_max_txn_ops)),
       lease_(std::move(lease)),
       objects_(objects),
+      runtime_(std::move(runtime)),
       log_(log) {
     if (batch > etcd_max_txn_ops)
         log_.warn("objects",
@@ -151,7 +156,8 @@ void object_status_reporter::report_once() {
     const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
-    const auto round = plan_status_round(objects_.snapshot(), *stored_, member_, unix_seconds);
+    const auto round = plan_status_round(objects_.snapshot(), *stored_, member_, unix_seconds,
+                                         runtime_ ? runtime_() : runtime_statuses{});
     for (const auto& transaction : status_transactions(round, lease, batch_)) {
         // Puts of whole values and deletes: sending one twice does no harm.
         etcd_.txn(transaction, etcd::kv_store::repeat::safe, std::nullopt);

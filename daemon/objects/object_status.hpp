@@ -4,7 +4,9 @@
 // the member's lease (a member that is gone leaves no statuses behind).
 //  - traffic objects (HTTPServer, Pipeline, GRPCServer) use namespace eg-traffic-default, the
 //    others default;
-//  - the value is {"revision": <mod revision of the spec>, "timestamp": <Unix seconds>};
+//  - the value is {"revision": <mod revision of the spec>, "timestamp": <Unix seconds>}, plus
+//    "status": what the member's runtime says of the object (traffic objects: whether they run,
+//    why not, their request statistics), when it says something;
 //  - every 5 s, aligned to Unix multiples of 5 s (the first round at once), the statuses of
 //    objects that no longer exist are deleted first, then every status is written, in
 //    transactions of at most status-update-max-batch-size operations;
@@ -41,11 +43,15 @@ struct status_round {
     std::vector<std::string> deletes;                       // keys
 };
 
+// The runtime's status of each object it runs, by object name.
+using runtime_statuses = std::map<std::string, etcd::json>;
+
 // The round of `member` at `unix_seconds`, from the objects it holds (view of
-// /config/objects/) and the statuses stored now (view of /status/objects/).
+// /config/objects/), the statuses stored now (view of /status/objects/) and the runtime's.
 status_round plan_status_round(const std::map<std::string, etcd::key_value>& objects,
                                const std::map<std::string, etcd::key_value>& statuses,
-                               const std::string& member, std::int64_t unix_seconds);
+                               const std::string& member, std::int64_t unix_seconds,
+                               const runtime_statuses& runtime = {});
 
 // The gateway bodies of the transactions that carry `round`: the deletes first, then the puts
 // (under `lease`), each transaction at most `batch` operations.
@@ -54,10 +60,11 @@ std::vector<etcd::json> status_transactions(const status_round& round, std::uint
 
 class object_status_reporter {
 public:
-    // lease: the member's lease (0 while it has none yet: the round waits for it).
+    // lease: the member's lease (0 while it has none yet: the round waits for it); runtime:
+    // called once per round (every 5 s), the runtime's statuses (may be empty).
     object_status_reporter(etcd::kv_store& etcd, std::string member, int batch,
                            std::function<std::uint64_t()> lease, const etcd::prefix_view& objects,
-                           logger& log);
+                           logger& log, std::function<runtime_statuses()> runtime = {});
     ~object_status_reporter();
     object_status_reporter(const object_status_reporter&) = delete;
     object_status_reporter& operator=(const object_status_reporter&) = delete;
@@ -74,6 +81,7 @@ private:
     int batch_;
     std::function<std::uint64_t()> lease_;
     const etcd::prefix_view& objects_;
+    std::function<runtime_statuses()> runtime_;
     logger& log_;
     // The statuses this member has stored (read from etcd once, then kept as written): other
     // members' statuses are never watched or read here.

@@ -1,10 +1,11 @@
 #pragma once
-// One request to a member of a local_cluster's admin API, with curl: the status, headers and
-// body of the final answer.
+// Requests with curl, to a member of a local_cluster's admin API or any URL: the status,
+// headers and body of the final answer.
 
 #include "support/local_cluster.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -17,23 +18,18 @@ struct http_answer {
     std::string headers;
 };
 
-// METHOD http://<member's api-addr>/apis/v2<path>, the body sent as it is.
-inline http_answer admin_request(local_cluster& cluster, int member, const std::string& method,
-                                 const std::string& path, const std::string& body = {}) {
-    const auto body_file = cluster.dir.path() / "request-body";
+// One request with curl: METHOD url, the body sent as it is (written to `body_file` first),
+// each of `headers` ("Name: value") added.
+inline http_answer curl_request(const std::string& method, const std::string& url,
+                                const std::string& body, const std::filesystem::path& body_file,
+                                const std::vector<std::string>& headers = {}) {
     {
         std::ofstream out(body_file, std::ios::trunc | std::ios::binary);
         out << body;
     }
-    std::vector<std::string> argv = {
-        "curl",
-        "-sS",
-        "-D",
-        "-",
-        "-X",
-        method,
-        "http://" + cluster.member(member).api_addr() + "/apis/v2" + path};
+    std::vector<std::string> argv = {"curl", "-sS", "-D", "-", "-X", method, url};
     if (!body.empty()) argv.insert(argv.end(), {"--data-binary", "@" + body_file.string()});
+    for (const auto& header : headers) argv.insert(argv.end(), {"-H", header});
     run_options options;
     options.timeout = std::chrono::seconds(30);
     const auto r = run_to_end(argv, options);
@@ -50,6 +46,13 @@ inline http_answer admin_request(local_cluster& cluster, int member, const std::
     answer.body = split == std::string::npos ? "" : rest.substr(split + 4);
     if (answer.headers.size() > 12) answer.status = std::stoi(answer.headers.substr(9, 3));
     return answer;
+}
+
+// METHOD http://<member's api-addr>/apis/v2<path>, the body sent as it is.
+inline http_answer admin_request(local_cluster& cluster, int member, const std::string& method,
+                                 const std::string& path, const std::string& body = {}) {
+    return curl_request(method, "http://" + cluster.member(member).api_addr() + "/apis/v2" + path,
+                        body, cluster.dir.path() / "request-body");
 }
 
 }  // namespace eg::test
