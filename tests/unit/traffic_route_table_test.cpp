@@ -448,12 +448,130 @@ TEST_CASE("route table: fields of the wrong type never match, and never crash", 
     CHECK(route(*table, get("/other")).status == 403);  // the ipFilter that refuses everyone
 }
 
-TEST_CASE("route table: a RadixTree server builds a table that says so", "[traffic-route]") {
-    json spec = one_rule({json{{"path", "/users/{id}"}, {"backend", "p"}}});
+namespace {
+
+std::shared_ptr<const route_table> radix(std::vector<json> paths) {
+    json spec = one_rule(std::move(paths));
     spec["routerKind"] = "RadixTree";
-    const auto table = route_table::build(spec);
+    return route_table::build(spec);
+}
+
+std::string backend_of(const route_table& table, const request& r) {
+    const auto match = route(table, r);
+    return match.status == 0 ? match.backend : std::to_string(match.status);
+}
+
+}  // namespace
+
+TEST_CASE("route table: RadixTree parameters, regexps and a trailing *", "[traffic-route]") {
+    const auto table = radix({
+        json{{"path", "/users/{id}"}, {"backend", "user"}},
+        json{{"path", "/users/{id:[0-9]+}/posts/{post}"}, {"backend", "post"}},
+        json{{"path", "/files/{name}.txt"}, {"backend", "text"}},
+        json{{"path", "/static/*"}, {"backend", "static"}},
+        json{{"pathPrefix", "/users/"}, {"backend", "ignored"}},
+    });
     CHECK(table->radix_tree());
-    CHECK(route(*table, get("/users/{id}")).status == 404);
-    spec["routerKind"] = "Ordered";
-    CHECK_FALSE(route_table::build(spec)->radix_tree());
+    CHECK(backend_of(*table, get("/users/ann")) == "user");
+    CHECK(backend_of(*table, get("/users/")) == "404");  // a parameter is not empty
+    CHECK(backend_of(*table, get("/users/ann/x")) == "404");
+    CHECK(backend_of(*table, get("/users/7/posts/9")) == "post");
+    CHECK(backend_of(*table, get("/users/x7/posts/9")) == "404");  // the regexp matches whole
+    CHECK(backend_of(*table, get("/files/report.txt")) == "text");
+    CHECK(backend_of(*table, get("/files/report.pdf")) == "404");
+    CHECK(backend_of(*table, get("/static/")) == "static");
+    CHECK(backend_of(*table, get("/static/css/a.css")) == "static");
+    CHECK(backend_of(*table, get("/static")) == "404");
+    CHECK(backend_of(*table, get("/other")) == "404");
+
+    const request posts = get("/users/7/posts/9?full=1");  // the values view into the request
+    const auto match = route(*table, posts);
+    REQUIRE(match.params.size() == 2);
+    CHECK(match.params[0].first == "id");
+    CHECK(match.params[0].second == "7");
+    CHECK(match.params[1].first == "post");
+    CHECK(match.params[1].second == "9");
+    const request css = get("/static/css/a.css");
+    const auto wildcard = route(*table, css);
+    REQUIRE(wildcard.params.size() == 1);
+    CHECK(wildcard.params[0].first == "EG_WILDCARD");
+    CHECK(wildcard.params[0].second == "css/a.css");
+}
+
+TEST_CASE("route table: RadixTree prefers literal, then regexp, then parameter, then *",
+          "[traffic-route]") {
+    const auto table = radix({
+        json{{"path", "/a/*"}, {"backend", "any"}},
+        json{{"path", "/a/{x}"}, {"backend", "param"}},
+        json{{"path", "/a/{x:[0-9]+}"}, {"backend", "digits"}},
+        json{{"path", "/a/me"}, {"backend", "literal"}},
+        json{{"path", "/a/me"}, {"backend", "literal-second"}},
+        json{{"path", "/a/{x}/end"}, {"backend", "param-end"}},
+        json{{"path", "/a/mine/{y}"}, {"backend", "mine"}},
+    });
+    CHECK(backend_of(*table, get("/a/me")) == "literal");
+    CHECK(backend_of(*table, get("/a/42")) == "digits");
+    CHECK(backend_of(*table, get("/a/bob")) == "param");
+    CHECK(backend_of(*table, get("/a/b/c")) == "any");
+    CHECK(backend_of(*table, get("/a/me/end")) == "param-end");  // the literal branch backtracks
+    CHECK(backend_of(*table, get("/a/mine/end")) == "mine");
+    CHECK(backend_of(*table, get("/a/mine/x/y")) == "any");
+}
+
+TEST_CASE("route table: RadixTree candidates failing their checks let the search go on",
+          "[traffic-route]") {
+    const auto table = radix({
+        json{{"path", "/r/{id}"}, {"methods", {"POST"}}, {"backend", "post"}},
+        json{{"path", "/r/{id}"},
+             {"headers", {json{{"key", "X-A"}, {"values", {"1"}}}}},
+             {"backend", "header"}},
+        json{{"path", "/r/*"}, {"methods", {"GET"}}, {"backend", "wild"}},
+        json{{"path", "/s/{id}"}, {"methods", {"PUT"}}, {"backend", "put"}},
+        json{{"path", "/t/{id}"}, {"ipFilter", {{"allowIPs", {"1.1.1.1"}}}}, {"backend", "t"}},
+    });
+    request r = get("/r/1");
+    CHECK(backend_of(*table, r) == "wild");
+    r.headers = {{"X-A", "1"}};
+    CHECK(backend_of(*table, r) == "header");
+    r.method = "POST";
+    CHECK(backend_of(*table, r) == "post");
+    r.method = "PATCH";
+    r.headers.clear();
+    CHECK(backend_of(*table, r) == "400");
+    CHECK(backend_of(*table, get("/s/1")) == "405");
+    CHECK(backend_of(*table, get("/t/1")) == "403");
+}
+
+TEST_CASE("route table: RadixTree rewriteTarget from parameters and {EG_WILDCARD}",
+          "[traffic-route]") {
+    const auto table = radix({
+        json{{"path", "/u/{id}/{tab}"}, {"rewriteTarget", "/users/{tab}/{id}"}, {"backend", "p"}},
+        json{{"path", "/assets/*"}, {"rewriteTarget", "/cdn/{EG_WILDCARD}"}, {"backend", "p"}},
+        json{{"path", "/x/{id}"}, {"backend", "p"}},
+    });
+    CHECK(route(*table, get("/u/7/posts?all=1")).rewritten_target == "/users/posts/7?all=1");
+    CHECK(route(*table, get("/assets/js/app.js")).rewritten_target == "/cdn/js/app.js");
+    CHECK(route(*table, get("/x/1")).rewritten_target.empty());
+}
+
+TEST_CASE("route table: RadixTree patterns the router cannot use never match", "[traffic-route]") {
+    const auto table = radix({
+        json{{"path", "no-slash"}, {"backend", "bad"}},
+        json{{"path", "/a/*/b"}, {"backend", "bad"}},
+        json{{"path", "/b/{id"}, {"backend", "bad"}},
+        json{{"path", "/c/id}"}, {"backend", "bad"}},
+        json{{"path", "/d/{}"}, {"backend", "bad"}},
+        json{{"path", "/e/{x:(}"}, {"backend", "bad"}},
+        json{{"path", "/f/{x}{y}"}, {"backend", "bad"}},
+        json{{"backend", "no-path"}},
+        json{{"path", "/ok"}, {"backend", "ok"}},
+    });
+    for (const char* target :
+         {"/", "no-slash", "/a/x/b", "/b/1", "/c/id}", "/d/1", "/e/(", "/f/12", "/anything"})
+        CHECK(backend_of(*table, get(target)) == "404");
+    CHECK(backend_of(*table, get("/ok")) == "ok");
+    const auto ordered =
+        route_table::build(one_rule({json{{"path", "/u/{id}"}, {"backend", "p"}}}));
+    CHECK_FALSE(ordered->radix_tree());
+    CHECK(backend_of(*ordered, get("/u/{id}")) == "p");  // Ordered compares the text
 }
