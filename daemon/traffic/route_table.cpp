@@ -18,7 +18,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::uint8_t ipv4_mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+constexpr std::array<std::uint8_t, 12> ipv4_mapped_prefix = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
 
 // The address in `text` as written: an IPv4-mapped IPv6 address stays IPv6.
 std::optional<ip_address> parse_literal(std::string_view text) {
@@ -26,18 +27,18 @@ std::optional<ip_address> parse_literal(std::string_view text) {
         text = text.substr(1, text.size() - 2);
     if (const auto zone = text.find('%'); zone != std::string_view::npos)
         text = text.substr(0, zone);
-    char buffer[64];
-    if (text.empty() || text.size() >= sizeof buffer) return std::nullopt;
-    std::memcpy(buffer, text.data(), text.size());
-    buffer[text.size()] = '\0';
+    std::array<char, 64> buffer{};  // inet_pton reads a C string
+    if (text.empty() || text.size() >= buffer.size()) return std::nullopt;
+    std::memcpy(buffer.data(), text.data(), text.size());
     ip_address ip;
     ip.v6 = text.find(':') != std::string_view::npos;
-    if (inet_pton(ip.v6 ? AF_INET6 : AF_INET, buffer, ip.bytes.data()) != 1) return std::nullopt;
+    if (inet_pton(ip.v6 ? AF_INET6 : AF_INET, buffer.data(), ip.bytes.data()) != 1)
+        return std::nullopt;
     return ip;
 }
 
 bool is_ipv4_mapped(const ip_address& ip) {
-    return ip.v6 && std::memcmp(ip.bytes.data(), ipv4_mapped_prefix, 12) == 0;
+    return ip.v6 && std::memcmp(ip.bytes.data(), ipv4_mapped_prefix.data(), 12) == 0;
 }
 
 ip_address unmapped(ip_address ip) {
@@ -51,7 +52,7 @@ ip_address unmapped(ip_address ip) {
 ip_address mapped(const ip_address& v4) {
     ip_address ip;
     ip.v6 = true;
-    std::memcpy(ip.bytes.data(), ipv4_mapped_prefix, 12);
+    std::memcpy(ip.bytes.data(), ipv4_mapped_prefix.data(), 12);
     std::memcpy(ip.bytes.data() + 12, v4.bytes.data(), 4);
     return ip;
 }
