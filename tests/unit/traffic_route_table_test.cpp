@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -574,4 +576,29 @@ TEST_CASE("route table: RadixTree patterns the router cannot use never match", "
         route_table::build(one_rule({json{{"path", "/u/{id}"}, {"backend", "p"}}}));
     CHECK_FALSE(ordered->radix_tree());
     CHECK(backend_of(*ordered, get("/u/{id}")) == "p");  // Ordered compares the text
+}
+
+TEST_CASE("route table: workers share one table without a lock", "[traffic-route]") {
+    const auto table = route_table::build(one_rule({
+        json{{"pathRegexp", "^/r/([a-z]+)$"}, {"rewriteTarget", "/to/$1"}, {"backend", "re"}},
+        json{{"path", "/h"},
+             {"headers", {json{{"key", "X-A"}, {"regexp", "^[0-9]+$"}}}},
+             {"backend", "h"}},
+    }));
+    const auto work = [&](int& wrong) {
+        request matched = get("/r/abc?x=1");
+        request refused = get("/h");
+        refused.headers = {{"X-A", "nope"}};
+        for (int i = 0; i < 2000; ++i) {
+            if (route(*table, matched).rewritten_target != "/to/abc?x=1") ++wrong;
+            if (route(*table, refused).status != 400) ++wrong;
+        }
+    };
+    int first_wrong = 0;
+    int second_wrong = 0;
+    std::thread other(work, std::ref(second_wrong));
+    work(first_wrong);
+    other.join();
+    CHECK(first_wrong == 0);
+    CHECK(second_wrong == 0);
 }
