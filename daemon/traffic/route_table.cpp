@@ -18,7 +18,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::uint8_t ipv4_mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+constexpr std::array<std::uint8_t, 12> ipv4_mapped_prefix = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
 
 // The address in `text` as written: an IPv4-mapped IPv6 address stays IPv6.
 std::optional<ip_address> parse_literal(std::string_view text) {
@@ -26,18 +27,18 @@ std::optional<ip_address> parse_literal(std::string_view text) {
         text = text.substr(1, text.size() - 2);
     if (const auto zone = text.find('%'); zone != std::string_view::npos)
         text = text.substr(0, zone);
-    char buffer[64];
-    if (text.empty() || text.size() >= sizeof buffer) return std::nullopt;
-    std::memcpy(buffer, text.data(), text.size());
-    buffer[text.size()] = '\0';
+    std::array<char, 64> buffer{};  // inet_pton reads a C string
+    if (text.empty() || text.size() >= buffer.size()) return std::nullopt;
+    std::memcpy(buffer.data(), text.data(), text.size());
     ip_address ip;
     ip.v6 = text.find(':') != std::string_view::npos;
-    if (inet_pton(ip.v6 ? AF_INET6 : AF_INET, buffer, ip.bytes.data()) != 1) return std::nullopt;
+    if (inet_pton(ip.v6 ? AF_INET6 : AF_INET, buffer.data(), ip.bytes.data()) != 1)
+        return std::nullopt;
     return ip;
 }
 
 bool is_ipv4_mapped(const ip_address& ip) {
-    return ip.v6 && std::memcmp(ip.bytes.data(), ipv4_mapped_prefix, 12) == 0;
+    return ip.v6 && std::memcmp(ip.bytes.data(), ipv4_mapped_prefix.data(), 12) == 0;
 }
 
 ip_address unmapped(ip_address ip) {
@@ -51,7 +52,7 @@ ip_address unmapped(ip_address ip) {
 ip_address mapped(const ip_address& v4) {
     ip_address ip;
     ip.v6 = true;
-    std::memcpy(ip.bytes.data(), ipv4_mapped_prefix, 12);
+    std::memcpy(ip.bytes.data(), ipv4_mapped_prefix.data(), 12);
     std::memcpy(ip.bytes.data() + 12, v4.bytes.data(), 4);
     return ip;
 }
@@ -363,6 +364,10 @@ struct route_path {
     std::string backend;
     std::int64_t body_size = 0;
     std::vector<std::pair<std::string, std::string>> set_headers;
+    // RadixTree: the pattern's parameter names in order (EG_WILDCARD last after a trailing *),
+    // and rewriteTarget as pieces: text, or the index of a parameter (-1: none, nothing).
+    std::vector<std::string> param_names;
+    std::vector<std::pair<std::string, int>> radix_rewrite;
 
     path_hit hit(std::string_view path) const {
         if (broken) return path_hit::none;
@@ -374,11 +379,37 @@ struct route_path {
     }
 };
 
+// A RadixTree pattern's parts: literal text, `{name}`, `{name:regexp}`, a trailing `*`.
+struct pattern_part {
+    enum class kind { literal, param, catch_all };
+    kind what = kind::literal;
+    std::string text;  // literal: the text; param: the regexp ("" for none)
+    std::string name;  // param: its name
+    char tail = '/';   // param: the character that ends its value
+};
+
+// The RadixTree routes of one rule: a trie of the literal characters, with the parameter and
+// catch-all edges of each node. `routes` holds the indices of the paths ending at a node.
+struct route_node {
+    struct param_edge {
+        std::string regexp_text;
+        std::unique_ptr<re2::RE2> regexp;  // null: a plain {name}
+        char tail = '/';
+        std::unique_ptr<route_node> next;
+    };
+    std::map<char, std::unique_ptr<route_node>> literals;
+    std::vector<param_edge> regexp_params;
+    std::vector<param_edge> params;
+    std::unique_ptr<route_node> catch_all;
+    std::vector<std::size_t> routes;
+};
+
 struct route_table::rule {
     std::size_t index = 0;
     std::vector<host_matcher> hosts;
     std::optional<ip_filter> filter;
     std::vector<route_path> paths;
+    std::unique_ptr<route_node> tree;  // RadixTree only
 
     bool host_matches(std::string_view host) const {
         if (hosts.empty()) return true;
@@ -608,6 +639,197 @@ std::string rewritten(const route_path& path, path_hit hit, const request_view& 
     return {};
 }
 
+// ---- RadixTree ----
+
+// The parts of a RadixTree pattern, or nullopt when the router cannot use it.
+std::optional<std::vector<pattern_part>> pattern_parts(std::string_view pattern) {
+    if (pattern.empty() || pattern.front() != '/') return std::nullopt;
+    std::vector<pattern_part> parts;
+    std::string literal;
+    const auto flush = [&] {
+        if (literal.empty()) return;
+        pattern_part part;
+        part.text = std::move(literal);
+        parts.push_back(std::move(part));
+        literal.clear();
+    };
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '*') {
+            if (i + 1 != pattern.size()) return std::nullopt;
+            flush();
+            pattern_part part;
+            part.what = pattern_part::kind::catch_all;
+            parts.push_back(std::move(part));
+            continue;
+        }
+        if (c == '}') return std::nullopt;
+        if (c != '{') {
+            literal += c;
+            continue;
+        }
+        int depth = 1;
+        std::size_t end = i + 1;
+        for (; end < pattern.size() && depth > 0; ++end) {
+            if (pattern[end] == '{') ++depth;
+            if (pattern[end] == '}') --depth;
+        }
+        if (depth != 0) return std::nullopt;
+        const auto inside = pattern.substr(i + 1, end - i - 2);
+        const auto colon = inside.find(':');
+        const auto name = inside.substr(0, colon);
+        if (name.empty() || !std::all_of(name.begin(), name.end(), is_word_char))
+            return std::nullopt;
+        flush();
+        pattern_part part;
+        part.what = pattern_part::kind::param;
+        part.name = std::string(name);
+        if (colon != std::string_view::npos) part.text = std::string(inside.substr(colon + 1));
+        if (end < pattern.size()) part.tail = pattern[end];
+        if (part.tail == '{' || part.tail == '*') return std::nullopt;  // nothing ends the value
+        parts.push_back(std::move(part));
+        i = end - 1;
+    }
+    flush();
+    return parts;
+}
+
+// Adds the route `path_index` along `parts`; false (nothing added) when a regexp does not compile.
+bool insert_route(route_node& root, const std::vector<pattern_part>& parts,
+                  std::size_t path_index) {
+    for (const auto& part : parts)
+        if (part.what == pattern_part::kind::param && !part.text.empty() &&
+            !compile(part.text, false))
+            return false;
+    route_node* node = &root;
+    for (const auto& part : parts) {
+        switch (part.what) {
+            case pattern_part::kind::literal:
+                for (const char c : part.text) {
+                    auto& child = node->literals[c];
+                    if (!child) child = std::make_unique<route_node>();
+                    node = child.get();
+                }
+                break;
+            case pattern_part::kind::param: {
+                auto& edges = part.text.empty() ? node->params : node->regexp_params;
+                auto edge = std::find_if(edges.begin(), edges.end(), [&](const auto& e) {
+                    return e.regexp_text == part.text && e.tail == part.tail;
+                });
+                if (edge == edges.end()) {
+                    route_node::param_edge added;
+                    added.regexp_text = part.text;
+                    if (!part.text.empty()) added.regexp = compile(part.text, false);
+                    added.tail = part.tail;
+                    added.next = std::make_unique<route_node>();
+                    edges.push_back(std::move(added));
+                    edge = edges.end() - 1;
+                }
+                node = edge->next.get();
+                break;
+            }
+            case pattern_part::kind::catch_all:
+                if (!node->catch_all) node->catch_all = std::make_unique<route_node>();
+                node = node->catch_all.get();
+                break;
+        }
+    }
+    node->routes.push_back(path_index);
+    return true;
+}
+
+// rewriteTarget's pieces: text, and `{name}` as the index of that parameter.
+std::vector<std::pair<std::string, int>> radix_rewrite_of(std::string_view target,
+                                                          const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, int>> pieces;
+    std::string text;
+    for (std::size_t i = 0; i < target.size(); ++i) {
+        const auto close = target[i] == '{' ? target.find('}', i) : std::string_view::npos;
+        if (close == std::string_view::npos) {
+            text += target[i];
+            continue;
+        }
+        if (!text.empty()) pieces.emplace_back(std::move(text), -1);
+        text.clear();
+        const auto name = target.substr(i + 1, close - i - 1);
+        const auto found = std::find(names.begin(), names.end(), name);
+        pieces.emplace_back(std::string{},
+                            found == names.end() ? -1 : static_cast<int>(found - names.begin()));
+        i = close;
+    }
+    if (!text.empty()) pieces.emplace_back(std::move(text), -1);
+    return pieces;
+}
+
+// One search of a rule's tree: the most specific route first (per character: literal, regexp
+// parameter, parameter, catch-all), backtracking when a branch has no route that passes.
+struct tree_search {
+    const std::vector<route_path>& paths;
+    const request_view& request;
+    const std::optional<ip_address>& client;
+    failures& failed;
+    std::vector<std::string_view> values;
+    const route_path* found = nullptr;
+
+    bool routes_at(const route_node& node) {
+        for (const std::size_t index : node.routes)
+            if (candidate_passes(paths[index], request, client, failed)) {
+                found = &paths[index];
+                return true;
+            }
+        return false;
+    }
+
+    bool from(const route_node* node, std::size_t pos) {
+        const std::string_view path = request.path;
+        // Literal characters where nothing else could match are walked without recursion.
+        while (node->regexp_params.empty() && node->params.empty() && !node->catch_all &&
+               !(pos == path.size() && !node->routes.empty())) {
+            if (pos == path.size()) return false;
+            const auto next = node->literals.find(path[pos]);
+            if (next == node->literals.end()) return false;
+            node = next->second.get();
+            ++pos;
+        }
+        if (pos == path.size() && routes_at(*node)) return true;
+        if (pos < path.size())
+            if (const auto next = node->literals.find(path[pos]);
+                next != node->literals.end() && from(next->second.get(), pos + 1))
+                return true;
+        for (const auto* edges : {&node->regexp_params, &node->params})
+            for (const auto& edge : *edges) {
+                std::size_t end = pos;
+                while (end < path.size() && path[end] != edge.tail && path[end] != '/') ++end;
+                if (edge.tail != '/' && (end == path.size() || path[end] != edge.tail)) continue;
+                const auto value = path.substr(pos, end - pos);
+                if (edge.regexp ? !re2::RE2::FullMatch(value, *edge.regexp) : value.empty())
+                    continue;
+                values.push_back(value);
+                if (from(edge.next.get(), end)) return true;
+                values.pop_back();
+            }
+        if (node->catch_all) {
+            values.push_back(path.substr(pos));
+            if (routes_at(*node->catch_all)) return true;
+            values.pop_back();
+        }
+        return false;
+    }
+};
+
+std::string radix_rewritten(const route_path& path, const std::vector<std::string_view>& values,
+                            std::string_view query) {
+    if (!path.rewrite) return {};
+    std::string target;
+    for (const auto& [text, param] : path.radix_rewrite) {
+        if (param < 0)
+            target += text;
+        else if (static_cast<std::size_t>(param) < values.size())
+            target += values[static_cast<std::size_t>(param)];
+    }
+    return with_query(std::move(target), query);
+}
+
 }  // namespace
 
 route_table::route_table() = default;
@@ -636,6 +858,23 @@ std::shared_ptr<const route_table> route_table::build(const json& spec) {
             paths != spec_rule.end() && paths->is_array())
             for (std::size_t p = 0; p < paths->size(); ++p)
                 if ((*paths)[p].is_object()) compiled.paths.push_back(compile_path((*paths)[p], p));
+        if (table->radix_) {
+            compiled.tree = std::make_unique<route_node>();
+            for (std::size_t i = 0; i < compiled.paths.size(); ++i) {
+                route_path& path = compiled.paths[i];
+                const auto parts =
+                    path.broken || !path.exact ? std::nullopt : pattern_parts(*path.exact);
+                if (!parts || !insert_route(*compiled.tree, *parts, i)) continue;
+                for (const auto& part : *parts) {
+                    if (part.what == pattern_part::kind::param)
+                        path.param_names.push_back(part.name);
+                    if (part.what == pattern_part::kind::catch_all)
+                        path.param_names.emplace_back("EG_WILDCARD");
+                }
+                if (path.rewrite)
+                    path.radix_rewrite = radix_rewrite_of(*path.rewrite, path.param_names);
+            }
+        }
         table->path_count_ += compiled.paths.size();
         table->rules_.push_back(std::move(compiled));
     }
@@ -655,6 +894,21 @@ route_match route_table::match(const request_view& request) const {
         if (candidate_rule.filter && !candidate_rule.filter->allows(client)) {
             failed.ip = true;
             continue;
+        }
+        if (radix_) {
+            tree_search search{candidate_rule.paths, request, client, failed, {}, nullptr};
+            if (!search.from(candidate_rule.tree.get(), 0)) continue;
+            const route_path& path = *search.found;
+            result.backend = path.backend;
+            result.rewritten_target = radix_rewritten(path, search.values, request.query);
+            if (!path.set_headers.empty()) result.set_headers = &path.set_headers;
+            result.client_max_body_size = path.body_size != 0 ? path.body_size : server_body_size_;
+            result.rule_index = candidate_rule.index;
+            result.path_index = path.index;
+            result.params.reserve(search.values.size());
+            for (std::size_t i = 0; i < search.values.size() && i < path.param_names.size(); ++i)
+                result.params.emplace_back(path.param_names[i], search.values[i]);
+            return result;
         }
         for (const route_path& path : candidate_rule.paths) {
             const path_hit hit = path.hit(request.path);

@@ -26,13 +26,15 @@
 // group or one past \9 (RE2's limit) is replaced by nothing. The query is kept.
 //
 // RadixTree router (routerKind "RadixTree"): rules, hosts and ipFilters as above; within a rule
-// only `path` is used, as a pattern: `{name}` (one segment, up to the next `/` or the literal
-// character that follows it in the pattern), `{name:regexp}` (that segment, matched whole by
-// RE2), a trailing `*` (the rest of the path). The most specific route wins: character by
-// character, literal text before a regexp parameter before a parameter before `*`; routes with
-// the same pattern are tried in order, and a candidate failing its checks lets the search go
-// on with the next one. rewriteTarget replaces `{name}` by the parameter's value and
-// `{EG_WILDCARD}` by the part matched by `*`.
+// only `path` is used, as a pattern (an entry without one never matches): `{name}` (a non-empty
+// part of one segment, up to the next `/` or the literal character that follows it in the
+// pattern), `{name:regexp}` (that part, matched whole by RE2, may be empty), a trailing `*` (the
+// rest of the path, may be empty). The most specific route is tried first, character by
+// character: literal text, then regexp parameters, then parameters, then `*`; routes with the
+// same pattern are tried in order, and a candidate failing its checks (methods, headers,
+// queries, ipFilter) lets the search go on with the next one, the status after a failed search
+// being as above. rewriteTarget replaces `{name}` by the parameter's value and `{EG_WILDCARD}`
+// by what `*` matched; the query is kept. match() returns the parameters in `params`.
 //
 // Unexpected shapes (the spec passed eg::traffic::check_http_server, but build() takes any JSON):
 // a rule, path, host or matcher that is not an object, or a field of the wrong type, never
@@ -101,7 +103,8 @@ struct route_match {
     std::int64_t client_max_body_size = 0;  // the path's, else the server's (0: unset, -1: none)
     std::size_t rule_index = 0;             // the matched rule's index in `rules`
     std::size_t path_index = 0;             // the matched path's index in that rule's `paths`
-    // RadixTree: the pattern's parameters and their values ({EG_WILDCARD}: what * matched).
+    // RadixTree: the pattern's parameters and their values (EG_WILDCARD: what * matched); the
+    // names live as long as the table, the values as long as the request.
     std::vector<std::pair<std::string_view, std::string_view>> params;
 };
 
