@@ -438,3 +438,33 @@ TEST_CASE("proxy filter: a spec it cannot read is a problem, never a crash", "[t
         }
     }
 }
+
+TEST_CASE("proxy filter: the fields it does not act on are listed, the rest still works",
+          "[traffic-proxy]") {
+    const auto filter = proxy(R"({"name": "px", "mirrorPool": {"filter": {"headers": {}}},
+        "compression": {"minLength": 10}, "maxRedirection": 0, "pools": [
+        {"servers": [{"url": "http://10.0.0.1"}], "memoryCache": {"expiration": "1s"},
+         "retryPolicy": "retry", "circuitBreakerPolicy": "",
+         "loadBalance": {"policy": "random", "stickySession": {"mode": "DurationBased"}}},
+        {"filter": {"headers": {"X": {"exact": "1"}}}, "serviceName": "svc",
+         "servers": [{"url": "http://10.0.0.2"}]}]})");
+    CHECK(filter->ignored_fields() ==
+          std::vector<std::string>{"mirrorPool", "compression", "maxRedirection",
+                                   "pools[0].memoryCache", "pools[0].retryPolicy",
+                                   "pools[0].loadBalance.stickySession", "pools[1].serviceName"});
+    scripted_random random({1});
+    const auto choice = filter->choose(test_request{}.view(), random);
+    CHECK(choice.pool == 0);
+    CHECK(choice.server == std::optional<std::size_t>(0));
+    CHECK(filter->balance(0).policy == eg::server::balance_policy::random);
+}
+
+TEST_CASE("proxy filter: Connection names hop-by-hop headers in any case, in every Connection",
+          "[traffic-proxy]") {
+    const auto filter = proxy(R"({"name": "px", "pools": [{"servers": [{"url": "http://b"}]}]})");
+    const auto request = parsed(
+        "GET / HTTP/1.1\r\nHost: a\r\nconnection: x-one\r\nX-One: 1\r\nX-Two: 2\r\n"
+        "CONNECTION: X-TWO , close\r\nX-Three: 3\r\n\r\n");
+    CHECK(filter->upstream_request(request, "/", 0, 0, "") ==
+          "GET / HTTP/1.1\r\nHost: b\r\nX-Three: 3\r\n\r\n");
+}
