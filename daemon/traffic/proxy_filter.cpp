@@ -310,8 +310,24 @@ std::unique_ptr<proxy_filter> proxy_filter::build(const nlohmann::json& filter_s
         main = filter->pools_.size();
         filter->pools_.push_back(std::move(p));
     }
-    if (fields.find(filter_spec, "mirrorPool") != nullptr)
-        fields.problem("mirrorPool", "is not supported (no request is mirrored)");
+    for (const char* key : {"mirrorPool", "compression", "mtls", "maxRedirection"})
+        if (const auto* value = spec_fields::find(filter_spec, key);
+            value != nullptr && !value->is_null())
+            filter->ignored_.emplace_back(key);
+    if (const auto* pools = spec_fields::find(filter_spec, "pools"); pools && pools->is_array())
+        for (std::size_t i = 0; i < pools->size(); ++i) {
+            const auto where = spec_fields::item("pools", i);
+            for (const char* key :
+                 {"serviceName", "memoryCache", "retryPolicy", "circuitBreakerPolicy"})
+                if (const auto* value = spec_fields::find((*pools)[i], key);
+                    value != nullptr && !value->is_null() && *value != "")
+                    filter->ignored_.push_back(spec_fields::field(where, key));
+            if (const auto* lb = spec_fields::find((*pools)[i], "loadBalance"))
+                if (const auto* sticky = spec_fields::find(*lb, "stickySession");
+                    sticky != nullptr && !sticky->is_null())
+                    filter->ignored_.push_back(
+                        spec_fields::field(where, "loadBalance.stickySession"));
+        }
     filter->main_ = *main;
     return filter;
 }

@@ -12,8 +12,9 @@
 //    the status the client then receives.
 // A pool's servers are its static `servers`; when the pool gives `serverTags`, only the servers
 // having any of those tags (upstream filters only registry instances so: its defect D22).
-// Not here: mirrorPool (ignored), serviceName/serviceRegistry, stickySession, memoryCache,
-// retryPolicy/circuitBreakerPolicy, compression, mtls, health checks (health_state.hpp).
+// Not here (ignored_fields() names those given): mirrorPool, serviceName, stickySession,
+// memoryCache, retryPolicy/circuitBreakerPolicy, compression, mtls, maxRedirection; health
+// checks are the engine's (health_state.hpp).
 
 #include "daemon/http/http_request_parser.hpp"
 #include "daemon/traffic/load_balancer.hpp"
@@ -155,6 +156,9 @@ public:
     const balance_spec& balance(std::size_t pool) const;
 
     const std::vector<std::string>& problems() const { return problems_; }
+    // The fields given that this filter does not act on (`mirrorPool`, `pools[1].memoryCache`,
+    // ...): the engine logs them once when the object is applied.
+    const std::vector<std::string>& ignored_fields() const { return ignored_; }
 
 private:
     struct server_pool {
@@ -176,6 +180,7 @@ private:
     std::size_t main_ = 0;
     std::int64_t server_max_body_size_ = 0;
     std::vector<std::string> problems_;
+    std::vector<std::string> ignored_;
 };
 
 }  // namespace eg::server
