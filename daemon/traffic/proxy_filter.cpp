@@ -12,8 +12,6 @@ namespace eg::server {
 
 namespace {
 
-constexpr std::int64_t default_max_body_size = 4 * 1024 * 1024;
-
 bool is_ip_address(const std::string& host) {
     unsigned char buffer[16];
     return inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
@@ -437,7 +435,7 @@ std::chrono::milliseconds proxy_filter::timeout(std::size_t pool) const {
 std::int64_t proxy_filter::server_max_body_size(std::size_t pool) const {
     const auto own = pools_.at(pool).server_max_body_size;
     if (own != 0) return own;
-    return server_max_body_size_ != 0 ? server_max_body_size_ : default_max_body_size;
+    return server_max_body_size_ != 0 ? server_max_body_size_ : -1;
 }
 
 std::string_view proxy_filter::result_for_status(std::size_t pool, int status) const {

@@ -143,8 +143,8 @@ public:
                                  std::string_view client_ip) const;
 
     std::chrono::milliseconds timeout(std::size_t pool) const;  // 0: none
-    // The largest response body: the pool's serverMaxBodySize, else the filter's, else 4 MiB;
-    // -1: no limit (streamed).
+    // The largest response body: the pool's serverMaxBodySize, else the filter's; -1 (also
+    // when neither sets one): no limit, the body is streamed (upstream buffers 4 MiB: D23).
     std::int64_t server_max_body_size(std::size_t pool) const;
     // "failureCode" when `status` is among the pool's failureCodes (default 500-599), else "".
     std::string_view result_for_status(std::size_t pool, int status) const;

@@ -3,6 +3,7 @@
 #include "daemon/objects/bounded_json.hpp"
 
 #include <eg/option_value.hpp>
+#include <eg/traffic/runnable.hpp>
 
 #include <algorithm>
 #include <set>
@@ -38,6 +39,18 @@ std::chrono::milliseconds duration_or(const json& spec, const char* key,
     if (const auto* d = std::get_if<config::duration>(&parsed))
         return std::chrono::milliseconds(std::max<std::int64_t>(d->nanoseconds / 1'000'000, 0));
     return fallback;
+}
+
+// Why this version does not run the object (fields it refuses when applied, in an object
+// stored before), "" when it does.
+std::string not_runnable(const json& spec) {
+    diag::diagnostics findings;
+    traffic::checker check(findings);
+    traffic::check_runnable(check, spec);
+    std::string why;
+    for (const auto& finding : findings)
+        why.append(why.empty() ? "" : "; ").append(finding.message);
+    return why;
 }
 
 }  // namespace
@@ -91,6 +104,12 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
         if (!spec.is_object()) continue;
         const auto kind = field_or<std::string>(spec, "kind", "");
         const auto name = field_or<std::string>(spec, "name", key.substr(key.rfind('/') + 1));
+        if (kind != "Pipeline" && kind != "HTTPServer") continue;
+        applied[name] = entry.value;
+        if (const auto why = not_runnable(spec); !why.empty()) {
+            problems[name] = why;
+            continue;
+        }
         if (kind == "Pipeline") {
             auto& built = pipelines_[name];
             if (!built.second || built.first != entry.value)
@@ -110,10 +129,7 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
             addresses[name] = {field_or<std::string>(spec, "address", ""),
                                static_cast<int>(field_or<std::int64_t>(spec, "port", 0))};
             snapshot->servers[name] = built.second;
-        } else {
-            continue;
         }
-        applied[name] = entry.value;
     }
     std::erase_if(pipelines_,
                   [&](const auto& item) { return !snapshot->pipelines.count(item.first); });

@@ -397,10 +397,16 @@ private:
                                                        : why[0];
             return answer(c, failure_answer(match.status, message));
         }
+        if (match.client_max_body_size > 0 &&
+            x.request.body.size() > static_cast<std::uint64_t>(match.client_max_body_size))
+            return answer(
+                c, failure_answer(413,
+                                  "the body is larger than the route's "
+                                  "clientMaxBodySize (" +
+                                      std::to_string(match.client_max_body_size) + " bytes)"));
         x.target = match.rewritten_target.empty() ? x.request.target : match.rewritten_target;
         if (match.set_headers != nullptr)
             for (const auto& [name, value] : *match.set_headers) set_header(x.request, name, value);
-        if (x.server->x_forwarded_for) append_forwarded_for(x.request, c.peer_ip);
         const auto found = x.snapshot->pipelines.find(match.backend);
         if (found == x.snapshot->pipelines.end() || !found->second->error().empty())
             return answer(c, failure_answer(503, "the route's Pipeline '" + match.backend +
@@ -417,15 +423,6 @@ private:
                 return;
             }
         request.headers.push_back({name, value});
-    }
-
-    static void append_forwarded_for(http_request& request, const std::string& ip) {
-        for (auto& field : request.headers)
-            if (http_text::same_text(field.name, "X-Forwarded-For")) {
-                field.value += ", " + ip;
-                return;
-            }
-        request.headers.push_back({"X-Forwarded-For", ip});
     }
 
     // Runs the flow from `step` until a filter answers or starts an upstream exchange.
@@ -468,14 +465,19 @@ private:
             x.retried = false;
             const auto& target = x.proxy->server(x.pool, x.server_index);
             x.upstream_key = target.host + ":" + std::to_string(target.port);
-            x.upstream_out =
-                x.proxy->upstream_request(x.request, x.target, x.pool, x.server_index, c.peer_ip);
+            // X-Forwarded-For gets the client's address only when the server asks for it.
+            x.upstream_out = x.proxy->upstream_request(
+                x.request, x.target, x.pool, x.server_index,
+                x.server->x_forwarded_for ? std::string_view(c.peer_ip) : std::string_view());
             const auto timeout = x.proxy->timeout(x.pool);
             x.deadline =
                 clock_type::now() + (timeout.count() > 0
                                          ? std::chrono::duration_cast<clock_type::duration>(timeout)
                                          : default_upstream_timeout);
-            x.response = http_response_parser(http_response_limits{});
+            http_response_limits limits;
+            if (const auto most = x.proxy->server_max_body_size(x.pool); most > 0)
+                limits.max_body_bytes = static_cast<std::uint64_t>(most);
+            x.response = http_response_parser(limits);
             x.response.start(x.request.method == "HEAD");
             x.relay.reset();
             x.head_sent = false;
@@ -664,7 +666,14 @@ private:
             const auto fed = x.response.feed(input);
             input.remove_prefix(fed.used);
             const auto state = x.response.state();
-            if (state == progress::failed) return upstream_failed(c);
+            if (state == progress::failed) {
+                if (x.response.error() != http_response_error::body_too_large || x.head_sent)
+                    return upstream_failed(c);
+                drop_upstream(c);
+                return attempt_failed(c, proxy_failure::response_too_large,
+                                      "the upstream's answer is larger than the pool's "
+                                      "serverMaxBodySize");
+            }
             if (state != progress::head && !x.head_sent) {
                 const auto& head = x.response.head();
                 if (head.interim()) {  // 1xx: dropped, the final answer follows

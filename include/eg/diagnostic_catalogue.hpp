@@ -184,8 +184,9 @@ inline constexpr code_info catalogue[] = {
      "A RadixTree route pattern or its `rewriteTarget` that the router cannot use: unbalanced "
      "braces, a parameter named twice, `*` not at the end, an unknown `{name}`."},
     {"EG605", "field-unsupported", severity::error,
-     "A field this gateway does not support yet: `http3`, `autoCert`, `tracing`, "
-     "`globalFilter`."},
+     "A field or filter kind this gateway does not run yet: `http3`, `autoCert`, `tracing`, "
+     "`globalFilter`, `https`, filter kinds other than Proxy and Mock, a Proxy's health checks, "
+     "compression, mirror pool, mTLS, https:// servers (docs/traffic.md lists them)."},
     {"EG606", "too-many-entries", severity::error,
      "A list of a traffic object beyond its bound (rules, paths, filters, flow steps, servers, "
      "headers); docs/limits.md lists the bounds."},

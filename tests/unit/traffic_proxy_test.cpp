@@ -362,7 +362,7 @@ TEST_CASE("proxy filter: timeouts, body limits and failure codes per pool", "[tr
     CHECK(filter->server_max_body_size(1) == -1);
     const auto defaults = proxy(R"({"name": "px", "pools": [{"servers": [{"url": "http://h"}]}]})");
     CHECK(defaults->timeout(0) == std::chrono::milliseconds(0));
-    CHECK(defaults->server_max_body_size(0) == 4 * 1024 * 1024);
+    CHECK(defaults->server_max_body_size(0) == -1);  // streamed, no limit
     CHECK(defaults->result_for_status(0, 200).empty());
     CHECK(defaults->result_for_status(0, 404).empty());
     CHECK(defaults->result_for_status(0, 500) == "failureCode");

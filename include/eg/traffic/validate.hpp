@@ -9,6 +9,7 @@
 #include <eg/traffic/checker.hpp>
 #include <eg/traffic/http_server.hpp>
 #include <eg/traffic/pipeline.hpp>
+#include <eg/traffic/runnable.hpp>
 
 #include <yaml-cpp/yaml.h>
 
@@ -36,6 +37,7 @@ inline diag::diagnostics check_object(const json& object,
                                                                : std::string();
     if (kind == "HTTPServer") check_http_server(c, object, pipelines);
     if (kind == "Pipeline") check_pipeline(c, object);
+    check_runnable(c, object);
     return out;
 }
 
