@@ -52,6 +52,12 @@ admin_server_settings admin_settings_of(const config::effective_config& config,
     return settings;
 }
 
+std::size_t traffic_workers_of(const config::effective_config& config) {
+    const auto workers = config.get(opt::traffic_workers);
+    if (workers > 0) return static_cast<std::size_t>(workers);
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 member_components::member_components(const config::effective_config& config,
@@ -71,7 +77,7 @@ member_components::member_components(const config::effective_config& config,
           },
           [&log = logs.system](const std::string& trouble) { log.debug("objects", trouble); }),
       version_view(etcd, std::string(config_version_key)),
-      engine(std::max(1u, std::thread::hardware_concurrency()), logs.system),
+      engine(traffic_workers_of(config), logs.system),
       traffic(objects_view, engine, logs.system),
       objects(etcd),
       member(

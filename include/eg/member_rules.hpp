@@ -342,6 +342,12 @@ inline void check_ranges(const effective_config& c, diag::diagnostics& out) {
                                     std::to_string(c.get(opt::status_update_max_batch_size)) +
                                     " must be at least 1",
                                 "use e.g. 20"));
+    if (c.get(opt::traffic_workers) < 0 || c.get(opt::traffic_workers) > 1024)
+        out.add(detail::finding(diag::code("out-of-range"), opt::traffic_workers.spec,
+                                c.at(opt::traffic_workers).source.where,
+                                "traffic-workers " + std::to_string(c.get(opt::traffic_workers)) +
+                                    " must be from 0 to 1024",
+                                "use 0 (one per CPU core) or the number of worker threads"));
     if (c.get(opt::max_call_send_msg_size).bytes < 1024)
         out.add(detail::finding(diag::code("out-of-range"), opt::max_call_send_msg_size.spec,
                                 c.at(opt::max_call_send_msg_size).source.where,

@@ -456,6 +456,16 @@ inline constexpr option_spec option_declarations[] = {
         .status_field = "MemberHeartbeatInterval",
     },
     {
+        .flag = "traffic-workers",
+        .yaml_path = "traffic-workers",
+        .kind = value_kind::integer,
+        .default_text = "0",
+        .example = "4",
+        .help = "Worker threads of the traffic plane (each with its own event loop and its own "
+                "listener per HTTPServer port); 0: one per CPU core.",
+        .group = option_group::cluster,
+    },
+    {
         .flag = "etcd-binary",
         .yaml_path = "etcd-binary",
         .kind = value_kind::string,
@@ -559,6 +569,7 @@ inline constexpr auto status_update_max_batch_size =
     declared<k::integer>("status-update-max-batch-size");
 inline constexpr auto member_heartbeat_interval =
     declared<k::duration>("member-heartbeat-interval");
+inline constexpr auto traffic_workers = declared<k::integer>("traffic-workers");
 inline constexpr auto etcd_binary = declared<k::string>("etcd-binary");
 inline constexpr auto member_dir = declared<k::string>("member-dir");
 

@@ -100,6 +100,7 @@ const std::vector<option_case>& option_cases() {
         {"memory-profile-file", "memory.pprof", {"memory.pprof"}},
         {"status-update-max-batch-size", "50", {"50"}},
         {"member-heartbeat-interval", "2s", {"2s"}},
+        {"traffic-workers", "4", {"4"}},
         {"etcd-binary", "/opt/etcd/bin/etcd", {"/opt/etcd/bin/etcd"}},
     };
     return cases;
@@ -499,11 +500,12 @@ TEST_CASE("server: each tutorial variable is the declared EASEGRESS_* name of it
          {&eg::config::opt::config_file.spec, &eg::config::opt::force_new_cluster.spec,
           &eg::config::opt::signal_upgrade.spec})
         declared.insert(eg::config::env_name(*decl));
-    // Options of this project that upstream does not have (the etcd it runs, the heartbeat).
+    // Options of this project that upstream does not have (the etcd it runs, the heartbeat, the
+    // traffic plane's workers).
     for (const auto* decl :
          {&eg::config::opt::etcd_binary.spec, &eg::config::opt::etcd_heartbeat_interval.spec,
           &eg::config::opt::etcd_election_timeout.spec,
-          &eg::config::opt::member_heartbeat_interval.spec})
+          &eg::config::opt::member_heartbeat_interval.spec, &eg::config::opt::traffic_workers.spec})
         declared.erase(eg::config::env_name(*decl));
     CHECK(declared == tutorial);
 }

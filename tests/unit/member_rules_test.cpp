@@ -554,6 +554,8 @@ TEST_CASE("check_ranges: rejects zero and too-small values", "[member_rules]") {
         {{"--objects-dump-interval", "0s"}, "objects-dump-interval"},
         {{"--status-update-max-batch-size", "0"}, "status-update-max-batch-size"},
         {{"--max-call-send-msg-size", "10"}, "cluster.max-call-send-msg-size"},
+        {{"--traffic-workers", "-1"}, "traffic-workers"},
+        {{"--traffic-workers", "1025"}, "traffic-workers"},
     };
     for (const auto& [args, path] : cases) {
         INFO(args[0] << " " << args[1]);
@@ -568,8 +570,9 @@ TEST_CASE("check_ranges: rejects zero and too-small values", "[member_rules]") {
 TEST_CASE("check_ranges: accepts the smallest allowed values", "[member_rules]") {
     CHECK(check(from_flags({"--cluster-request-timeout", "1ns", "--objects-dump-interval", "1ms",
                             "--status-update-max-batch-size", "1", "--max-call-send-msg-size",
-                            "1KiB"}))
+                            "1KiB", "--traffic-workers", "0"}))
               .empty());
+    CHECK(check(from_flags({"--traffic-workers", "1024"})).empty());
 }
 
 // EG216

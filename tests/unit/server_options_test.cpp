@@ -59,7 +59,7 @@ TEST_CASE("all_options: flags are unique", "[options]") {
         INFO("flag: " << o->flag);
         CHECK(seen.insert(o->flag).second);
     }
-    CHECK(seen.size() == 41);
+    CHECK(seen.size() == 42);
 }
 
 TEST_CASE("all_options: short flags are unique", "[options]") {
@@ -455,7 +455,7 @@ TEST_CASE("index_of: finds the position of every registered option", "[options]"
     EG_INDEX_REQUIRE(eg::config::index_of(opt::name.spec) == 7);
     EG_INDEX_REQUIRE(eg::config::index_of(opt::member_dir.spec) == all_options.size() - 1);
 #undef EG_INDEX_REQUIRE
-    CHECK(all_options.size() == 43);
+    CHECK(all_options.size() == 44);
 }
 
 TEST_CASE("index_of: throws for a declaration that is not registered", "[options]") {
