@@ -76,6 +76,7 @@ struct listener_entry {
     std::string server;
     int fd = -1;
     endpoint side;
+    bool paused = false;  // out of descriptors: not watched until the next sweep
 };
 
 // One request in flight on a client connection.
@@ -286,7 +287,11 @@ private:
             socklen_t length = sizeof peer;
             const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&peer), &length,
                                      SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;
+            if (fd < 0) {
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                    pause_accepting(listener);
+                return;
+            }
             const auto server = served(listener.server);
             if (!server) {
                 ::close(fd);
@@ -814,8 +819,39 @@ private:
 
     // --- deadlines -----------------------------------------------------------------------
 
+    // A listener whose connection cannot be accepted for want of descriptors or memory stays
+    // readable: watching it would spin. It rests until the next sweep (100 ms), when closed
+    // connections may have freed some.
+    void pause_accepting(listener_entry& listener) {
+        if (listener.paused) return;
+        const int error = errno;
+        listener.paused = true;
+        epoll_event event{};
+        event.data.ptr = &listener.side;
+        ::epoll_ctl(epoll_, EPOLL_CTL_MOD, listener.fd, &event);
+        const auto now = clock_type::now();
+        if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
+            last_accept_warning_ = now;
+            log_.warn("traffic", "HTTPServer '" + listener.server +
+                                     "' cannot accept connections now (" + std::strerror(error) +
+                                     "); raise the descriptor limit (LimitNOFILE) or lower "
+                                     "maxConnections");
+        }
+    }
+    void resume_accepting() {
+        for (auto& [fd, listener] : listeners_) {
+            if (!listener->paused) continue;
+            listener->paused = false;
+            epoll_event event{};
+            event.events = EPOLLIN;
+            event.data.ptr = &listener->side;
+            ::epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &event);
+        }
+    }
+
     void sweep(clock_type::time_point now) {
         using progress = http_request_parser::progress;
+        resume_accepting();
         for (const auto& [pointer, owned] : connections_) {
             traffic_connection& c = *pointer;
             if (c.closed) continue;
@@ -865,6 +901,7 @@ private:
 
     std::size_t index_;
     logger& log_;
+    clock_type::time_point last_accept_warning_{};
     int epoll_;
     int wakeup_;
     endpoint wakeup_side_;
