@@ -5,12 +5,18 @@
 # prototypes of bench/engines. wrk on loopback: T1 keep-alive with 64 connections, T2 with
 # `Connection: close`; RUNS runs of DURATION each; median and range of req/s and p99, ratios
 # to nginx, and the proxy's peak RSS. The backend and wrk share CPU 0, the proxy has CPU 1.
-# A running fuzz campaign is paused while measuring and always resumed.
-#   bench/traffic_bench.sh [BIN_DIR] [RUNS] [DURATION]   (BIN_DIR holds epoll_proxy, asio_proxy)
+# easegress-server is measured as operators run it: a single-primary member (its etcd pinned to
+# CPU 1 with it) with `--traffic-workers 1`, an HTTPServer and a Pipeline with one Proxy applied
+# by egctl. A running fuzz campaign is paused while measuring and always resumed.
+#   bench/traffic_bench.sh [BIN_DIR] [RUNS] [DURATION] [PROXY...]
+#   (BIN_DIR holds easegress-server and egctl, and epoll_proxy, asio_proxy when built with
+#   -DEG_ENGINE_PROTOTYPES=ON; PROXY: nginx haproxy easegress-server epoll_proxy asio_proxy,
+#   default: those that can run)
 set -euo pipefail
 bin=${1:-build/bin}
 runs=${2:-3}
 duration=${3:-10s}
+shift $(($# < 3 ? $# : 3))
 backend_port=18700
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -84,6 +90,10 @@ start_proxy() {
             sed "s/PORT/$port/" "$work/haproxy.cfg" > "$work/haproxy-$port.cfg"
             taskset -c 1 haproxy -q -f "$work/haproxy-$port.cfg" &
             ;;
+        easegress-server)
+            start_member "$port"
+            return
+            ;;
         *)
             taskset -c 1 "$bin/$name" --listen "$port" --upstream "127.0.0.1:$backend_port" \
                 --threads 1 &
@@ -96,6 +106,54 @@ start_proxy() {
     curl -fsS "http://127.0.0.1:$port/" >/dev/null
 }
 
+# start_member PORT: a single-primary member serving PORT through a Proxy to the backend.
+start_member() {
+    local port=$1 api=127.0.0.1:18781
+    taskset -c 1 "$bin/easegress-server" --name bench-1 --cluster-name bench \
+        --api-addr "$api" --home-dir "$work/member" --traffic-workers 1 \
+        --listen-client-urls http://127.0.0.1:18779 --advertise-client-urls http://127.0.0.1:18779 \
+        --listen-peer-urls http://127.0.0.1:18780 --initial-advertise-peer-urls http://127.0.0.1:18780 \
+        --initial-cluster bench-1=http://127.0.0.1:18780 >"$work/member.log" 2>&1 &
+    proxy_pid=$!
+    pids+=("$proxy_pid")
+    for _ in $(seq 100); do
+        "$bin/egctl" --server "$api" get member >/dev/null 2>&1 && break
+        sleep 0.2
+    done
+    cat > "$work/objects.yaml" <<YAML
+kind: HTTPServer
+name: bench-server
+port: $port
+keepAlive: true
+https: false
+rules:
+  - paths:
+      - pathPrefix: /
+        backend: bench-pipeline
+---
+name: bench-pipeline
+kind: Pipeline
+flow:
+  - filter: proxy
+filters:
+  - name: proxy
+    kind: Proxy
+    pools:
+      - servers:
+          - url: http://127.0.0.1:$backend_port
+        loadBalance:
+          policy: roundRobin
+YAML
+    "$bin/egctl" --server "$api" apply -f "$work/objects.yaml" >/dev/null
+    for _ in $(seq 100); do
+        curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    echo "easegress-server does not serve port $port; its log:" >&2
+    cat "$work/member.log" >&2
+    return 1
+}
+
 # wrk_run PORT EXTRA...: prints "req/s p99_ms"
 wrk_run() {
     local port=$1; shift
@@ -105,7 +163,13 @@ wrk_run() {
              END {printf "%s %s\n", rps, p99}'
 }
 
-proxies=(nginx haproxy epoll_proxy asio_proxy)
+proxies=("$@")
+if [ ${#proxies[@]} -eq 0 ]; then
+    proxies=(nginx haproxy)
+    for name in easegress-server epoll_proxy asio_proxy; do
+        [ -x "$bin/$name" ] && proxies+=("$name")
+    done
+fi
 port=18701
 declare -A results rss
 for name in "${proxies[@]}"; do
@@ -120,20 +184,21 @@ for name in "${proxies[@]}"; do
     rss[$name]=$(awk '/VmHWM/ {print $2}' "/proc/$proxy_pid/status")
     kill "$proxy_pid" 2>/dev/null || true
     [ "$name" = nginx ] && kill "${pids[-1]}" 2>/dev/null || true
+    [ "$name" = easegress-server ] && { wait "$proxy_pid" 2>/dev/null || true; }
     port=$((port + 1))
     sleep 0.5
 done
 
 # stats COLUMN: "median min max" of one column of the runs
 stats() { sort -g | awk '{v[NR]=$1} END {printf "%s %s %s", v[int((NR+1)/2)], v[1], v[NR]}'; }
-printf '%-12s %-4s %10s %21s %9s %10s %17s %12s\n' proxy test "req/s" "(range)" "x nginx" \
+printf '%-16s %-4s %10s %21s %9s %10s %17s %12s\n' proxy test "req/s" "(range)" "x nginx" \
     "p99 ms" "(range)" "peak RSS kB"
 for test in T1 T2; do
     read -r nginx_rps _ _ <<<"$(awk 'NF {print $1}' <<<"${results[nginx,$test]}" | stats)"
     for name in "${proxies[@]}"; do
         read -r rps rps_lo rps_hi <<<"$(awk 'NF {print $1}' <<<"${results[$name,$test]}" | stats)"
         read -r p99 p99_lo p99_hi <<<"$(awk 'NF {print $2}' <<<"${results[$name,$test]}" | stats)"
-        printf '%-12s %-4s %10.0f %10.0f-%-10.0f %9.2f %10.2f %8.2f-%-8.2f %12s\n' "$name" "$test" \
+        printf '%-16s %-4s %10.0f %10.0f-%-10.0f %9.2f %10.2f %8.2f-%-8.2f %12s\n' "$name" "$test" \
             "$rps" "$rps_lo" "$rps_hi" "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {print a / b}')" \
             "$p99" "$p99_lo" "$p99_hi" "${rss[$name]}"
     done
