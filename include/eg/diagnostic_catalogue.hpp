@@ -73,6 +73,9 @@ inline constexpr code_info catalogue[] = {
      "A configuration file, cluster description or object nested deeper than 64 levels of "
      "mappings and lists, or with more than 1,000,000 nodes (200,000 for an object) once its "
      "aliases are expanded."},
+    {"EG123", "shell-variable", severity::warning,
+     "A value from a file holding a shell variable (`$HOST1`, `${CLUSTER}`) copied from a "
+     "command: YAML does not expand it."},
 
     // EG2xx: one member's configuration
     {"EG200", "invalid-name", severity::error,
@@ -109,6 +112,16 @@ inline constexpr code_info catalogue[] = {
      "A number or duration outside its allowed range, e.g. a zero timeout."},
     {"EG216", "advertised-port-not-listened", severity::warning,
      "An advertised URL whose port no listen URL of the same kind uses."},
+    {"EG217", "advertised-not-listened", severity::error,
+     "A primary advertising a loopback URL (the default `localhost` included) while it listens "
+     "only on other addresses: nothing can reach it there."},
+    {"EG218", "advertised-host-differs", severity::warning,
+     "A primary advertising a host it does not listen on: only NAT, a port mapping or a DNS name "
+     "can lead there."},
+    {"EG219", "client-ca-without-tls", severity::warning,
+     "`client-ca-file` without `tls`: client certificates cannot be checked over plain HTTP."},
+    {"EG220", "basic-auth-without-tls", severity::warning,
+     "`basic-auth` without `tls`: passwords cross the network in clear."},
 
     // EG3xx: several members seen together
     {"EG300", "no-primaries", severity::error, "The cluster has no primary member."},
@@ -141,6 +154,12 @@ inline constexpr code_info catalogue[] = {
      "A primary advertising a loopback URL in a cluster over several hosts."},
     {"EG315", "data-dir-collision", severity::error,
      "Two members on one host resolving to the same data directory."},
+    {"EG316", "api-addr-loopback", severity::warning,
+     "A member's `api-addr` on a loopback address in a cluster over several hosts: egctl and the "
+     "other members cannot reach it from another host."},
+    {"EG317", "join-needs-existing", severity::error,
+     "A primary joining a running cluster (its `initial-cluster` is the others' plus itself) "
+     "without `state-flag: existing`."},
 
     // EG4xx: host checks (eg-config lint --host-checks)
     {"EG400", "port-in-use", severity::error,

@@ -9,6 +9,7 @@
 #include <eg/url.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,11 @@ inline std::vector<url_option> url_options_of(const effective_config& c) {
     }
     return options;
 }
+
+// Each advertised URL option of a primary, with the listen URL option it should lead to.
+inline const std::pair<const option_spec*, const option_spec*> advertised_and_listened[] = {
+    {&opt::initial_advertise_peer_urls.spec, &opt::listen_peer_urls.spec},
+    {&opt::advertise_client_urls.spec, &opt::listen_client_urls.spec}};
 
 inline std::string port_of(const std::string& url) {
     const auto parts = split_url(url);
@@ -360,10 +366,7 @@ inline void check_ranges(const effective_config& c, diag::diagnostics& out) {
 // An advertised port that nothing of this member listens on is usually a typo.
 inline void check_advertised_ports(const effective_config& c, diag::diagnostics& out) {
     if (!detail::is_primary(c)) return;
-    const std::pair<const option_spec*, const option_spec*> pairs[] = {
-        {&opt::initial_advertise_peer_urls.spec, &opt::listen_peer_urls.spec},
-        {&opt::advertise_client_urls.spec, &opt::listen_client_urls.spec}};
-    for (const auto& [advertised, listened] : pairs) {
+    for (const auto& [advertised, listened] : detail::advertised_and_listened) {
         const auto& listen_urls = std::get<string_list>(c.at(*listened).value);
         std::vector<std::string> ports;
         for (const auto& url : listen_urls) ports.push_back(detail::port_of(url));
@@ -383,12 +386,166 @@ inline void check_advertised_ports(const effective_config& c, diag::diagnostics&
     }
 }
 
+namespace detail {
+
+// Whether a member listening on `listened` can be reached at `advertised` on this machine:
+// the same host, localhost and a loopback address, or a listen host that is every address.
+inline bool listened_at(const std::string& advertised, const std::vector<std::string>& listened) {
+    for (const auto& host : listened)
+        if (host == advertised || is_unspecified_address(host) ||
+            (is_loopback_host(host) && is_loopback_host(advertised) &&
+             hosts_overlap(host, advertised)))
+            return true;
+    return false;
+}
+
+inline std::vector<std::string> hosts_of(const string_list& urls) {
+    std::vector<std::string> hosts;
+    for (const auto& url : urls)
+        if (const auto parts = split_url(url)) hosts.push_back(parts->host);
+    return hosts;
+}
+
+}  // namespace detail
+
+// An advertised URL leads to this member only if it listens there. A loopback URL it does not
+// listen on leads nowhere (an error: the default localhost is the usual case); another host
+// may lead here through NAT, a port mapping or a DNS name (a warning naming both).
+inline void check_advertised_hosts(const effective_config& c, diag::diagnostics& out) {
+    if (!detail::is_primary(c)) return;
+    for (const auto& [advertised, listened] : detail::advertised_and_listened) {
+        const auto& listen_urls = std::get<string_list>(c.at(*listened).value);
+        const auto listen_hosts = detail::hosts_of(listen_urls);
+        // A listen URL that is malformed or on a host name is check_urls' finding.
+        if (listen_hosts.size() != listen_urls.size() || listen_hosts.empty() ||
+            !std::all_of(listen_hosts.begin(), listen_hosts.end(), [](const std::string& host) {
+                return host == "localhost" || is_ip_address(host);
+            }))
+            continue;
+        const auto& slot = c.at(*advertised);
+        const auto& urls = std::get<string_list>(slot.value);
+        const std::string key(advertised->yaml_key());
+        const std::string listen_key(listened->yaml_key());
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            const auto parts = split_url(urls[i]);
+            if (!parts || parts->host.empty() || is_unspecified_address(parts->host) ||
+                detail::listened_at(parts->host, listen_hosts))
+                continue;
+            const auto example = parts->scheme + "://" + listen_hosts.front() +
+                                 (parts->port.empty() ? "" : ":" + parts->port);
+            if (is_loopback_host(parts->host)) {
+                const std::string what = slot.is_set()
+                                             ? key + " \"" + urls[i] + "\""
+                                             : key + " is left at its default \"" + urls[i] + "\"";
+                out.add(detail::finding(
+                    diag::code("advertised-not-listened"), *advertised,
+                    slot.is_set() ? slot.place_of_item(i) : c.at(*listened).source.where,
+                    what + " (this machine's loopback), but " + listen_key + " is " +
+                        detail::join(listen_urls) +
+                        ": nothing listens there, so no member and no "
+                        "client can reach it",
+                    "set " + key + " to " + example));
+            } else {
+                out.add(detail::finding(
+                    diag::code("advertised-host-differs"), *advertised, slot.place_of_item(i),
+                    key + " \"" + urls[i] + "\" names host " + parts->host + ", but " + listen_key +
+                        " is " + detail::join(listen_urls) +
+                        ": it leads here only through NAT, a port mapping or a DNS name",
+                    "advertise " + example + ", unless " + parts->host +
+                        " is mapped to this member"));
+            }
+        }
+    }
+}
+
+// Client certificates and passwords need TLS: over plain HTTP the one cannot be checked and
+// the other crosses the network in clear.
+inline void check_admin_security(const effective_config& c, diag::diagnostics& out) {
+    if (c.get(opt::tls)) return;
+    if (!c.get(opt::client_ca_file).empty())
+        out.add(detail::finding(diag::code("client-ca-without-tls"), opt::client_ca_file.spec,
+                                c.at(opt::client_ca_file).source.where,
+                                "client-ca-file is set but tls is off: the admin API serves "
+                                "plain HTTP, where no client certificate is asked for or checked",
+                                "turn tls on (with cert-file and key-file), or remove "
+                                "client-ca-file"));
+    if (!c.get(opt::basic_auth).empty())
+        out.add(detail::finding(diag::code("basic-auth-without-tls"), opt::basic_auth.spec,
+                                c.at(opt::basic_auth).source.where,
+                                "basic-auth is set but tls is off: every request carries a "
+                                "password in clear",
+                                "turn tls on (with cert-file and key-file)"));
+}
+
+namespace detail {
+
+// The first shell variable in `text` ($NAME or ${...}), or "".
+inline std::string shell_variable_in(const std::string& text) {
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] != '$') continue;
+        const char next = text[i + 1];
+        if (next == '{') {
+            const auto close = text.find('}', i + 2);
+            if (close != std::string::npos && close > i + 2) return text.substr(i, close - i + 1);
+        } else if (next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z')) {
+            std::size_t end = i + 1;
+            while (end < text.size() &&
+                   (text[end] == '_' || std::isalnum(static_cast<unsigned char>(text[end]))))
+                ++end;
+            return text.substr(i, end - i);
+        }
+    }
+    return {};
+}
+
+}  // namespace detail
+
+// A `$HOST1` copied from a shell command into a file stays that text: YAML expands nothing.
+inline void check_shell_variables(const effective_config& c, diag::diagnostics& out) {
+    for (const auto* spec : all_options) {
+        if (spec->secret) continue;
+        const auto& slot = c.at(*spec);
+        if (slot.source.kind != source_kind::file) continue;
+        std::vector<std::string> texts;
+        if (const auto* text = std::get_if<std::string>(&slot.value)) texts.push_back(*text);
+        if (const auto* list = std::get_if<string_list>(&slot.value)) texts = *list;
+        if (const auto* pairs = std::get_if<string_pairs>(&slot.value))
+            for (const auto& [key, value] : *pairs) texts.push_back(key + "=" + value);
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            const auto variable = detail::shell_variable_in(texts[i]);
+            if (variable.empty()) continue;
+            out.add(detail::finding(
+                diag::code("shell-variable"), *spec,
+                std::holds_alternative<std::string>(slot.value) ? slot.source.where
+                                                                : slot.place_of_item(i),
+                std::string(spec->yaml_key()) + " holds " + variable +
+                    ", a shell variable: YAML does not expand it, so the member gets the text \"" +
+                    texts[i] + "\"",
+                "write the value itself, or generate the file with the variable expanded "
+                "(e.g. eg-config generate, or envsubst)"));
+        }
+    }
+}
+
 using member_rule = void (*)(const effective_config&, diag::diagnostics&);
 
 inline constexpr member_rule member_rules[] = {
-    check_names,    check_allowed_values, check_secondary,        check_urls, check_initial_cluster,
-    check_ports,    check_role_options,   check_standalone_etcd,  check_tls,  check_api_addr,
-    check_required, check_ranges,         check_advertised_ports,
+    check_names,
+    check_allowed_values,
+    check_secondary,
+    check_urls,
+    check_initial_cluster,
+    check_ports,
+    check_role_options,
+    check_standalone_etcd,
+    check_tls,
+    check_api_addr,
+    check_required,
+    check_ranges,
+    check_advertised_ports,
+    check_advertised_hosts,
+    check_admin_security,
+    check_shell_variables,
 };
 
 // Every member rule, every finding.

@@ -76,6 +76,34 @@ inline bool multi_host(const std::vector<member_view>& members) {
     return known_hosts(members).size() > 1;
 }
 
+inline std::set<std::string> initial_cluster_names(const member_view& m) {
+    std::set<std::string> names;
+    for (const auto& [name, url] : m.config.get(opt::initial_cluster)) names.insert(name);
+    return names;
+}
+
+// The primary that joins a running cluster, as member files show it: its initial-cluster is
+// every primary, while every other primary's is every primary but it. nullptr otherwise.
+inline const member_view* joining_primary(const std::vector<member_view>& members) {
+    std::set<std::string> primaries;
+    for (const auto& m : members)
+        if (is_primary(m)) primaries.insert(name_of(m));
+    if (primaries.size() < 2) return nullptr;
+    const member_view* joiner = nullptr;
+    for (const auto& candidate : members) {
+        if (!is_primary(candidate) || initial_cluster_names(candidate) != primaries) continue;
+        auto others = primaries;
+        others.erase(name_of(candidate));
+        const bool join = std::all_of(members.begin(), members.end(), [&](const member_view& m) {
+            return !is_primary(m) || &m == &candidate || initial_cluster_names(m) == others;
+        });
+        if (!join) continue;
+        if (joiner != nullptr) return nullptr;
+        joiner = &candidate;
+    }
+    return joiner;
+}
+
 }  // namespace detail
 
 // 0 primaries: error; even: error; 1: warning; more than 7: warning.
@@ -192,6 +220,8 @@ inline void check_initial_cluster_agreement(const std::vector<member_view>& memb
     for (const auto& m : members)
         if (detail::is_primary(m)) expected.emplace(detail::name_of(m), detail::peer_url_of(m));
     if (expected.size() < 2) return;
+    // The others do not list a primary that joins them (check_joining).
+    const member_view* joiner = detail::joining_primary(members);
     for (const auto& m : members) {
         if (!detail::is_primary(m)) continue;
         const auto& slot = m.config.at(opt::initial_cluster);
@@ -220,7 +250,8 @@ inline void check_initial_cluster_agreement(const std::vector<member_view>& memb
             }
         }
         for (const auto& [name, url] : expected)
-            if (listed.count(name) == 0 && !(entries.empty() && name == detail::name_of(m)))
+            if (listed.count(name) == 0 && !(entries.empty() && name == detail::name_of(m)) &&
+                !(joiner != nullptr && name == detail::name_of(*joiner)))
                 out.add(detail::finding(
                     diag::code("initial-cluster-not-primaries"),
                     config::option_path(opt::initial_cluster.spec), slot.source.where,
@@ -281,10 +312,13 @@ inline void check_secondaries(const std::vector<member_view>& members, diag::dia
     }
 }
 
-// Primaries of a cluster being set up bootstrap it together.
+// Primaries of a cluster being set up bootstrap it together (a primary that joins a running
+// cluster is check_joining's).
 inline void check_bootstrap(const std::vector<member_view>& members, diag::diagnostics& out) {
+    const member_view* joiner = detail::joining_primary(members);
     for (const auto& m : members) {
-        if (!detail::is_primary(m) || m.config.get(opt::state_flag) == "new") continue;
+        if (!detail::is_primary(m) || m.config.get(opt::state_flag) == "new" || &m == joiner)
+            continue;
         out.add(detail::finding(
             diag::code("primary-not-new"), config::option_path(opt::state_flag.spec),
             m.config.at(opt::state_flag).source.where,
@@ -292,6 +326,49 @@ inline void check_bootstrap(const std::vector<member_view>& members, diag::diagn
                 "'; the primaries of a new cluster bootstrap it with 'new'",
             "use state-flag: new unless this primary joins a running cluster "
             "after `etcdctl member add`"));
+    }
+}
+
+// A primary whose initial-cluster is the others' plus itself joins their running cluster: etcd
+// refuses it unless it starts with state-flag existing (after `etcdctl member add`).
+inline void check_joining(const std::vector<member_view>& members, diag::diagnostics& out) {
+    const member_view* joiner = detail::joining_primary(members);
+    if (joiner == nullptr || joiner->config.get(opt::state_flag) == "existing") return;
+    std::string others;
+    for (const auto& m : members)
+        if (detail::is_primary(m) && &m != joiner)
+            others += (others.empty() ? "" : ", ") + detail::name_of(m);
+    const auto name = detail::name_of(*joiner);
+    const auto& slot = joiner->config.at(opt::state_flag);
+    out.add(detail::finding(
+        diag::code("join-needs-existing"), config::option_path(opt::state_flag.spec),
+        slot.is_set() ? slot.source.where : joiner->where,
+        name + "'s initial-cluster is that of " + others + " plus " + name +
+            ": it joins their running cluster, so it needs state-flag: existing (it has '" +
+            joiner->config.get(opt::state_flag) + "')",
+        "set state-flag: existing on " + name + ", and run `etcdctl member add " + name +
+            " --peer-urls=" + detail::peer_url_of(*joiner) + "` against the cluster first"));
+}
+
+// Outside one host, a member's admin API on a loopback address serves only that machine.
+inline void check_api_addr_reach(const std::vector<member_view>& members, diag::diagnostics& out) {
+    if (!detail::multi_host(members)) return;
+    for (const auto& m : members) {
+        // A member whose own URLs are on loopback is check_localhost_advertised's.
+        if (m.host == "localhost") continue;
+        const auto addr = config::split_host_port(m.config.get(opt::api_addr));
+        if (!addr || addr->host.empty() || !config::is_loopback_host(addr->host)) continue;
+        const auto& slot = m.config.at(opt::api_addr);
+        out.add(detail::finding(
+            diag::code("api-addr-loopback"), config::option_path(opt::api_addr.spec),
+            slot.is_set() ? slot.source.where : m.where,
+            detail::name_of(m) + "'s api-addr " + m.config.get(opt::api_addr) +
+                (slot.is_set() ? "" : " (the default)") +
+                " is a loopback address in a cluster over several hosts: egctl and the other "
+                "members cannot reach it from another host",
+            "set api-addr to this machine's address, e.g. " +
+                (m.host.empty() || m.host == "localhost" ? std::string("10.0.0.1") : m.host) + ":" +
+                addr->port));
     }
 }
 
@@ -346,7 +423,7 @@ using topology_rule = void (*)(const std::vector<member_view>&, diag::diagnostic
 inline constexpr topology_rule topology_rules[] = {
     check_primary_count, check_unique,      check_ports_per_host, check_initial_cluster_agreement,
     check_cluster_name,  check_secondaries, check_bootstrap,      check_localhost_advertised,
-    check_data_dirs,
+    check_data_dirs,     check_joining,     check_api_addr_reach,
 };
 
 // Every cross-member rule, every finding.

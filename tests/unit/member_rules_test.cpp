@@ -311,7 +311,9 @@ TEST_CASE("check_urls: accepts listen URLs on localhost and IP addresses", "[mem
          {"http://localhost:2380", "http://0.0.0.0:2380", "http://[::]:2380",
           "http://10.0.0.1:2380", "http://[::1]:2380", "https://127.0.0.1:2380"}) {
         INFO(url);
-        CHECK(check(from_flags({"--listen-peer-urls", url})).empty());
+        const auto found = check(from_flags({"--listen-peer-urls", url}));
+        CHECK(with_code(found, "EG204").empty());
+        CHECK(with_code(found, "EG205").empty());
     }
 }
 
@@ -592,12 +594,16 @@ TEST_CASE("check_advertised_ports: warns about an advertised port nothing listen
         CHECK(contains(d.message, "listen-peer-urls is http://10.0.0.1:2380"));
     }
     SECTION("the second item of a file list") {
-        const auto d = only(check(from_file("cluster:\n"
-                                            "  advertise-client-urls:\n"
-                                            "  - http://localhost:2379\n"
-                                            "  - http://10.0.0.1:12379\n")),
-                            "EG216");
-        CHECK(text_of(d) == "member.yaml:4:5");
+        const auto found =
+            check(from_file("cluster:\n"
+                            "  advertise-client-urls:\n"
+                            "  - http://localhost:2379\n"
+                            "  - http://10.0.0.1:12379\n"));
+        const auto d = with_code(found, "EG216");
+        REQUIRE(d.size() == 1);
+        CHECK(text_of(*d.front()) == "member.yaml:4:5");
+        // The member listens on localhost only: 10.0.0.1 is also another host (EG218).
+        CHECK(codes(found) == codes_t{"EG216", "EG218"});
     }
 }
 
@@ -626,4 +632,137 @@ TEST_CASE("check_member: reports every bad item of one list", "[member_rules]") 
                        {"EG204", "member.yaml:4:5"},
                        {"EG205", "member.yaml:5:5"},
                    });
+}
+
+// EG217, EG218
+
+TEST_CASE(
+    "check_advertised_hosts: the default localhost advertised while listening elsewhere is "
+    "EG217",
+    "[member_rules]") {
+    const auto d =
+        only(check(from_flags({"--listen-client-urls", "http://10.0.0.1:2379", "--listen-peer-urls",
+                               "http://10.0.0.1:2380", "--initial-advertise-peer-urls",
+                               "http://10.0.0.1:2380", "--initial-cluster",
+                               "eg-default-name=http://10.0.0.1:2380"})),
+             "EG217");
+    CHECK(d.level == diag::severity::error);
+    CHECK(d.path == "cluster.advertise-client-urls");
+    CHECK(contains(d.message, "left at its default \"http://localhost:2379\""));
+    CHECK(contains(d.message, "http://10.0.0.1:2379"));
+    CHECK(d.hint == "set advertise-client-urls to http://10.0.0.1:2379");
+    // Located where the listen URLs are set, since the default has no place of its own.
+    CHECK(text_of(d) == "flag:--listen-client-urls");
+}
+
+TEST_CASE("check_advertised_hosts: a loopback URL given in a file is located at its item",
+          "[member_rules]") {
+    const auto d =
+        only(check(from_file("cluster-role: primary\n"
+                             "cluster:\n"
+                             "  listen-peer-urls: [http://127.0.0.1:2380]\n"
+                             "  initial-advertise-peer-urls: [http://127.0.0.1:2380]\n"
+                             "  initial-cluster: {eg-default-name: http://127.0.0.1:2380}\n"
+                             "  listen-client-urls: [http://10.0.0.1:2379]\n"
+                             "  advertise-client-urls:\n"
+                             "    - http://10.0.0.1:2379\n"
+                             "    - http://127.0.0.1:2379\n")),
+             "EG217");
+    CHECK(text_of(d) == "member.yaml:9:7");
+    CHECK(contains(d.message, "advertise-client-urls \"http://127.0.0.1:2379\""));
+}
+
+TEST_CASE("check_advertised_hosts: another host than the listened one is an EG218 warning",
+          "[member_rules]") {
+    const auto d = only(
+        check(from_flags({"--listen-client-urls", "http://10.0.0.1:2379", "--advertise-client-urls",
+                          "http://203.0.113.10:2379", "--listen-peer-urls", "http://10.0.0.1:2380",
+                          "--initial-advertise-peer-urls", "http://10.0.0.1:2380",
+                          "--initial-cluster", "eg-default-name=http://10.0.0.1:2380"})),
+        "EG218");
+    CHECK(d.level == diag::severity::warning);
+    CHECK(contains(d.message, "203.0.113.10"));
+    CHECK(contains(d.message, "http://10.0.0.1:2379"));
+    CHECK(contains(d.hint, "http://10.0.0.1:2379"));
+}
+
+TEST_CASE("check_advertised_hosts: what a member listens on, or every address, is reachable",
+          "[member_rules]") {
+    // The defaults: localhost everywhere.
+    CHECK(with_code(check(from_flags({})), "EG217").empty());
+    // localhost listened, 127.0.0.1 advertised (and the other way round).
+    CHECK(check(from_flags({"--listen-client-urls", "http://localhost:2379",
+                            "--advertise-client-urls", "http://127.0.0.1:2379"}))
+              .empty());
+    // 0.0.0.0 listens on every address, the advertised one included.
+    CHECK(
+        check(from_flags({"--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls",
+                          "http://10.0.0.1:2379", "--listen-peer-urls", "http://0.0.0.0:2380",
+                          "--initial-advertise-peer-urls", "http://10.0.0.1:2380",
+                          "--initial-cluster", "eg-default-name=http://10.0.0.1:2380"}))
+            .empty());
+    // A secondary runs no etcd: nothing of its own is advertised.
+    CHECK(check(from_flags({"--cluster-role", "secondary", "--primary-listen-peer-urls",
+                            "http://10.0.0.1:2380"}))
+              .empty());
+}
+
+// EG219, EG220
+
+TEST_CASE("check_admin_security: client-ca-file and basic-auth without tls are warnings",
+          "[member_rules]") {
+    const auto found =
+        check(from_file("client-ca-file: clients-ca.pem\n"
+                        "basic-auth:\n"
+                        "  admin: s3cret\n"));
+    CHECK(codes(found) == codes_t{"EG219", "EG220"});
+    REQUIRE(found.size() == 2);
+    const auto& ca = found.items()[0];
+    CHECK(ca.level == diag::severity::warning);
+    CHECK(text_of(ca) == "member.yaml:1:1");
+    const auto& auth = found.items()[1];
+    CHECK(auth.level == diag::severity::warning);
+    CHECK(text_of(auth) == "member.yaml:2:1");
+    CHECK_FALSE(contains(auth.message, "s3cret"));
+}
+
+TEST_CASE("check_admin_security: with tls neither is reported", "[member_rules]") {
+    CHECK(check(from_file("tls: true\n"
+                          "cert-file: admin.pem\n"
+                          "key-file: admin.key\n"
+                          "client-ca-file: clients-ca.pem\n"
+                          "basic-auth:\n"
+                          "  admin: s3cret\n"))
+              .empty());
+}
+
+// EG123
+
+TEST_CASE("check_shell_variables: $NAME and ${NAME} in a file are EG123, named and located",
+          "[member_rules]") {
+    const auto found =
+        check(from_file("name: machine-1\n"
+                        "labels:\n"
+                        "  zone: $ZONE\n"
+                        "  rack: \"${RACK}-a\"\n"
+                        "log-dir: /var/log/$USER_DIR/eg\n"));
+    const auto hits = with_code(found, "EG123");
+    REQUIRE(hits.size() == 3);
+    CHECK(hits[0]->level == diag::severity::warning);
+    CHECK(contains(hits[0]->message, "$ZONE"));
+    CHECK(text_of(*hits[0]) == "member.yaml:3:3");
+    CHECK(contains(hits[1]->message, "${RACK}"));
+    CHECK(contains(hits[2]->message, "$USER_DIR"));
+    CHECK(text_of(*hits[2]) == "member.yaml:5:1");
+}
+
+TEST_CASE("check_shell_variables: flags, the environment, secrets and a lone $ are not reported",
+          "[member_rules]") {
+    // A shell expands flags and variables before the member sees them; what is left is meant.
+    CHECK(with_code(check(from_flags({"--log-dir", "/var/$log"})), "EG123").empty());
+    CHECK(with_code(check(from_file("log-dir: price-$5\n"
+                                    "basic-auth:\n"
+                                    "  admin: pa$$word\n")),
+                    "EG123")
+              .empty());
 }

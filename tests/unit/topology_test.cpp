@@ -69,15 +69,29 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     return text.replace(at, from.size(), to);
 }
 
-// The tutorial's four member files (machine-1..3 primaries on 10.0.0.1..3, machine-4 secondary).
-// In a tutorial primary file, line 2 is cluster-name, line 17 the advertise-client-urls item,
-// line 19 the initial-advertise-peer-urls item, line 20 `initial-cluster:` and lines 21-23 its
-// entries (keys at column 5); in the secondary's file line 12 is the primary-listen-peer-urls item.
-files_t tutorial_files() {
+// The tutorial's four member files (machine-1..3 primaries on 10.0.0.1..3, machine-4 secondary),
+// as its YAML example writes them: api-addr localhost:2381 (EG316 over several hosts).
+files_t tutorial_yaml_files() {
     return {{"machine-1.yaml", tutorial_primary_file(1)},
             {"machine-2.yaml", tutorial_primary_file(2)},
             {"machine-3.yaml", tutorial_primary_file(3)},
             {"machine-4.yaml", tutorial_secondary_file}};
+}
+
+// The same with each admin API on its member's address (machine-4's api-addr appended last).
+// In a tutorial primary file, line 2 is cluster-name, line 17 the advertise-client-urls item,
+// line 19 the initial-advertise-peer-urls item, line 20 `initial-cluster:` and lines 21-23 its
+// entries (keys at column 5); in the secondary's file line 12 is the primary-listen-peer-urls item.
+files_t tutorial_files() {
+    auto files = tutorial_yaml_files();
+    for (int n = 1; n <= 3; ++n) {
+        auto& text = files[n - 1].second;
+        const std::string from = "api-addr: localhost:2381";
+        text.replace(text.find(from), from.size(),
+                     "api-addr: 10.0.0." + std::to_string(n) + ":2381");
+    }
+    files[3].second += "api-addr: 10.0.0.4:2381\n";
+    return files;
 }
 
 struct primary {
@@ -652,7 +666,7 @@ TEST_CASE(
     "settle_hosts: a loopback secondary among members on other hosts runs on an unknown "
     "host",
     "[topology]") {
-    auto members = views_of(tutorial_files());
+    auto members = views_of(tutorial_yaml_files());
     REQUIRE(members[3].host == "localhost");
     eg::lint::settle_hosts(members);
     CHECK(members[0].host == "10.0.0.1");
@@ -696,4 +710,64 @@ TEST_CASE("settle_hosts: a wildcard secondary runs on localhost when every other
     CHECK(members[3].host == "localhost");
     const auto out = check(members);
     CHECK(codes(out) == codes_t{"EG307"});
+}
+
+// --- EG316: api-addr on loopback ----------------------------------------------------------------
+
+TEST_CASE(
+    "check_api_addr_reach: the tutorial YAML's api-addr localhost:2381 is EG316 on "
+    "every member over several hosts",
+    "[topology]") {
+    const auto found = check(settled(tutorial_yaml_files()));
+    const auto hits = with_code(found, "EG316");
+    CHECK(hits.size() == found.size());
+    REQUIRE(hits.size() == 4);
+    CHECK(hits[0]->level == diag::severity::warning);
+    CHECK_THAT(hits[0]->message, Contains("machine-1's api-addr localhost:2381"));
+    CHECK(hits[0]->hint == "set api-addr to this machine's address, e.g. 10.0.0.1:2381");
+    // The secondary leaves api-addr at its default.
+    CHECK_THAT(hits[3]->message, Contains("(the default)"));
+}
+
+TEST_CASE("check_api_addr_reach: one host, or api-addr on the member's address, is fine",
+          "[topology]") {
+    CHECK(with_code(check(settled(local_cluster_files())), "EG316").empty());
+    CHECK(check(settled(files_of(primaries_on_own_hosts(3)))).empty());
+}
+
+// --- EG317: a primary joining a running cluster --------------------------------------------------
+
+TEST_CASE(
+    "check_joining: a primary whose initial-cluster is the others' plus itself needs "
+    "state-flag existing",
+    "[topology]") {
+    const auto all = primaries_on_own_hosts(3);
+    const std::vector<primary> running(all.begin(), all.begin() + 2);
+    files_t files;
+    for (const auto& p : running)
+        files.emplace_back(p.name + ".yaml", primary_file(p, cluster_of(running)));
+    files.emplace_back("machine-3.yaml", primary_file(all[2], cluster_of(all)));
+    const auto found = check(settled(files));
+    const auto d = only(found, "EG317");
+    CHECK(found.size() == 1);  // no EG309 for the others not listing it, no EG313
+    CHECK(d.level == diag::severity::error);
+    CHECK_THAT(d.message, Contains("machine-1, machine-2 plus machine-3"));
+    CHECK_THAT(d.message, Contains("needs state-flag: existing"));
+    CHECK_THAT(d.hint, Contains("etcdctl member add machine-3 --peer-urls=http://10.0.0.3:2380"));
+
+    // With state-flag existing, the join is right as written.
+    files.back().second = primary_file(all[2], cluster_of(all), "  state-flag: existing\n");
+    CHECK(check(settled(files)).empty());
+}
+
+TEST_CASE("check_joining: initial-clusters that differ otherwise are not a join", "[topology]") {
+    const auto all = primaries_on_own_hosts(3);
+    files_t files;
+    // machine-1 lists only itself, machine-2 and machine-3 list everyone: no join shape.
+    files.emplace_back("machine-1.yaml", primary_file(all[0], cluster_of({all[0]})));
+    files.emplace_back("machine-2.yaml", primary_file(all[1], cluster_of(all)));
+    files.emplace_back("machine-3.yaml", primary_file(all[2], cluster_of(all)));
+    const auto found = check(settled(files));
+    CHECK(with_code(found, "EG317").empty());
+    CHECK_FALSE(with_code(found, "EG309").empty());
 }
