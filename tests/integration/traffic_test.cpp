@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -241,6 +243,24 @@ TEST_CASE("traffic: a Proxy pool's health check takes a stopped server out and b
                    std::string::npos;
         },
         10s));
+
+    // The member's status of the Pipeline shows each checked server's health.
+    const auto reported_health = [&](const std::string& url) {
+        const auto answer = eg::test::admin_request(cluster, 1, "GET", "/status/objects/checked");
+        const auto statuses = nlohmann::json::parse(answer.body, nullptr, false);
+        if (answer.status != 200 || !statuses.is_object()) return std::string();
+        for (const auto& [key, reported] : statuses.items()) {
+            // {"revision", "timestamp", "status": the member's runtime status}
+            const nlohmann::json::json_pointer at("/status/health/proxy/proxy#proxy#main");
+            if (!reported.is_object() || !reported.contains(at)) continue;
+            const auto& servers = reported[at];
+            for (const auto& server : servers)
+                if (server.value("url", "") == url) return server["healthy"].dump();
+        }
+        return std::string();
+    };
+    CHECK(eg::test::wait_until([&] { return reported_health(b.url()) == "false"; }, 15s));
+    CHECK(reported_health(a.url()) == "true");
 
     // Started again: the check brings it back into the choice.
     b.start();
