@@ -267,6 +267,11 @@ proxy_filter::server_pool proxy_filter::build_pool(const nlohmann::json& spec,
     if (const auto* filter = spec_fields::find(spec, "filter");
         filter != nullptr && !filter->is_null())
         p.filter = request_matcher::build(*filter, spec_fields::field(path, "filter"), fields);
+    p.health_check = read_health_check(spec, path, fields);
+    if (p.health_check) {
+        p.healthy = std::make_unique<std::atomic<bool>[]>(p.servers.size());
+        for (std::size_t i = 0; i < p.servers.size(); ++i) p.healthy[i].store(true);
+    }
     return p;
 }
 
@@ -275,6 +280,7 @@ std::unique_ptr<proxy_filter> proxy_filter::build(const nlohmann::json& filter_s
     spec_fields fields(filter->problems_);
     if (!filter_spec.is_object()) fields.problem("", "the Proxy's spec is not a mapping");
     const auto name = fields.string(filter_spec, "name", "").value_or("");
+    filter->name_ = name;
     filter->server_max_body_size_ =
         fields.integer(filter_spec, "serverMaxBodySize", "", -1, INT64_MAX).value_or(0);
     std::optional<std::size_t> main;
@@ -350,12 +356,34 @@ std::optional<std::size_t> proxy_filter::choose_server(
 
 proxy_filter::choice proxy_filter::choose(const request_view& request,
                                           random_source& random) const {
+    thread_local std::vector<std::uint32_t> scratch;
     const auto pool = choose_pool(request, random);
-    return {pool, choose_server(pool, request, random, all_servers(pool))};
+    return {pool, choose_server(pool, request, random, healthy_servers(pool, scratch))};
 }
 
 std::span<const std::uint32_t> proxy_filter::all_servers(std::size_t pool) const {
     return pools_.at(pool).all;
+}
+
+std::span<const std::uint32_t> proxy_filter::healthy_servers(
+    std::size_t pool, std::vector<std::uint32_t>& scratch) const {
+    const auto& p = pools_.at(pool);
+    if (!p.healthy) return p.all;
+    scratch.clear();
+    for (const auto index : p.all)
+        if (p.healthy[index].load(std::memory_order_relaxed)) scratch.push_back(index);
+    return scratch;
+}
+
+const health_check_spec* proxy_filter::health_check(std::size_t pool) const {
+    const auto& p = pools_.at(pool);
+    return p.health_check ? &*p.health_check : nullptr;
+}
+
+void proxy_filter::set_healthy(std::size_t pool, std::size_t server, bool healthy) const {
+    const auto& p = pools_.at(pool);
+    if (p.healthy && server < p.servers.size())
+        p.healthy[server].store(healthy, std::memory_order_relaxed);
 }
 
 const upstream_target& proxy_filter::server(std::size_t pool, std::size_t index) const {

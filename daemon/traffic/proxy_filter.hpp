@@ -5,7 +5,8 @@
 //    RequestMatcher) in the order of `pools`, the first whose filter matches; else the main pool
 //    (the one without `filter`);
 //  - which server of the pool: the pool's load_balancer among the healthy servers (all of them
-//    until the engine owns health); none: 503, result internalError;
+//    when the pool has no health check; a health_checker marks them, see set_healthy()); none:
+//    503, result internalError;
 //  - the bytes of the upstream request (request line, headers without the hop-by-hop ones, Host,
 //    X-Forwarded-For, the body with Content-Length);
 //  - the filter's result for the upstream's answer (failureCodes) and for each failure, with
@@ -13,16 +14,18 @@
 // A pool's servers are its static `servers`; when the pool gives `serverTags`, only the servers
 // having any of those tags (upstream filters only registry instances so: its defect D22).
 // Not here (ignored_fields() names those given): mirrorPool, serviceName, stickySession,
-// memoryCache, retryPolicy/circuitBreakerPolicy, compression, mtls, maxRedirection; health
-// checks are the engine's (health_state.hpp).
+// memoryCache, retryPolicy/circuitBreakerPolicy, compression, mtls, maxRedirection. A pool's
+// health check is read here (health_check_spec.hpp) and run by a health_checker.
 
 #include "daemon/http/http_request_parser.hpp"
+#include "daemon/traffic/health_check_spec.hpp"
 #include "daemon/traffic/load_balancer.hpp"
 #include "daemon/traffic/string_matcher.hpp"
 #include "daemon/traffic/traffic_request.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <bitset>
 #include <chrono>
 #include <cstdint>
@@ -115,7 +118,7 @@ public:
         std::optional<std::size_t> server;  // nullopt: none available -> answer_for(no_server)
     };
 
-    // The pool, then its server among all the pool's servers.
+    // The pool, then its server among the pool's healthy servers (healthy_servers()).
     choice choose(const request_view& request, random_source& random) const;
     // The pool alone, and the server among `healthy` (ascending indices into the pool's
     // servers, health_table::healthy()).
@@ -125,6 +128,16 @@ public:
                                              std::span<const std::uint32_t> healthy) const;
     // 0 .. number of servers - 1 (every server healthy).
     std::span<const std::uint32_t> all_servers(std::size_t pool) const;
+    // The servers the pool chooses from: all of them without a health check, else those marked
+    // healthy (written into `scratch`, which is reused).
+    std::span<const std::uint32_t> healthy_servers(std::size_t pool,
+                                                   std::vector<std::uint32_t>& scratch) const;
+
+    // The pool's health check, nullptr when it has none.
+    const health_check_spec* health_check(std::size_t pool) const;
+    // The health checker's verdict on a server of a checked pool (every server starts healthy).
+    // Safe from any thread while requests choose: one atomic flag per server.
+    void set_healthy(std::size_t pool, std::size_t server, bool healthy) const;
 
     const upstream_target& server(std::size_t pool, std::size_t index) const;
     std::size_t server_count(std::size_t pool) const;
@@ -150,6 +163,8 @@ public:
     std::string_view result_for_status(std::size_t pool, int status) const;
 
     std::size_t pool_count() const { return pools_.size(); }
+    // The filter's `name`.
+    const std::string& name() const { return name_; }
     // proxy#<filter>#main, proxy#<filter>#candidate#<i> (i counts the candidate pools).
     std::string_view pool_name(std::size_t pool) const;
     std::size_t main_pool() const { return main_; }
@@ -171,10 +186,13 @@ private:
         std::int64_t server_max_body_size = 0;
         std::bitset<600> failure_codes;
         bool set_upstream_host = false;
+        std::optional<health_check_spec> health_check;
+        std::unique_ptr<std::atomic<bool>[]> healthy;  // per server, with a health check
     };
     static server_pool build_pool(const nlohmann::json& spec, const std::string& path,
                                   spec_fields& fields);
 
+    std::string name_;
     std::vector<server_pool> pools_;
     std::vector<std::size_t> candidates_;  // in order
     std::size_t main_ = 0;

@@ -91,6 +91,12 @@ void traffic_controller::start() {
 
 void traffic_controller::stop() {
     worker_.stop();
+    std::map<std::string, std::unique_ptr<health_checker>> checkers;
+    {
+        std::lock_guard lock(mutex_);
+        checkers.swap(checkers_);
+    }
+    checkers.clear();  // each stops and joins its threads
     engine_.stop();
 }
 
@@ -99,6 +105,8 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
     std::map<std::string, std::pair<std::string, int>> addresses;  // server -> address, port
     std::map<std::string, std::string> problems;
     std::map<std::string, std::string> applied;
+    // The health checkers of replaced or deleted Pipeline versions, stopped outside the lock.
+    std::vector<std::unique_ptr<health_checker>> retired;
     for (const auto& [key, entry] : objects) {
         const auto spec = parse_bounded_json(entry.value);
         if (!spec.is_object()) continue;
@@ -112,8 +120,21 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
         }
         if (kind == "Pipeline") {
             auto& built = pipelines_[name];
-            if (!built.second || built.first != entry.value)
+            if (!built.second || built.first != entry.value) {
                 built = {entry.value, pipeline_program::build(spec)};
+                std::unique_ptr<health_checker> checker;
+                if (built.second->error().empty()) {
+                    checker = std::make_unique<health_checker>(
+                        built.second, [this, name](const std::string& message) {
+                            log_.warn("traffic", "Pipeline '" + name + "': " + message);
+                        });
+                    if (!checker->checks_anything()) checker.reset();
+                }
+                std::lock_guard lock(mutex_);
+                auto& slot = checkers_[name];
+                if (slot) retired.push_back(std::move(slot));
+                slot = std::move(checker);
+            }
             if (!built.second->error().empty()) problems[name] = built.second->error();
             snapshot->pipelines[name] = built.second;
         } else if (kind == "HTTPServer") {
@@ -134,6 +155,17 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
     std::erase_if(pipelines_,
                   [&](const auto& item) { return !snapshot->pipelines.count(item.first); });
     std::erase_if(servers_, [&](const auto& item) { return !snapshot->servers.count(item.first); });
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = checkers_.begin(); it != checkers_.end();) {
+            if (it->second && snapshot->pipelines.count(it->first) != 0) {
+                ++it;
+                continue;
+            }
+            if (it->second) retired.push_back(std::move(it->second));
+            it = checkers_.erase(it);
+        }
+    }
     if (!published_ || published_->servers != snapshot->servers ||
         published_->pipelines != snapshot->pipelines) {
         engine_.publish(snapshot);
@@ -158,6 +190,7 @@ void traffic_controller::apply(const std::map<std::string, etcd::key_value>& obj
             problems[name] = *why;
         }
     }
+    retired.clear();  // each stops and joins its threads
     std::lock_guard lock(mutex_);
     for (const auto& name : gone) counters_.erase(name);
     problems_ = std::move(problems);
@@ -189,6 +222,9 @@ std::map<std::string, nlohmann::json> traffic_controller::status_round(double se
             status["name"] = name;
             status.update(counters->second->statistics.snapshot().to_json());
         }
+        if (const auto checker = checkers_.find(name);
+            checker != checkers_.end() && checker->second)
+            status["health"] = checker->second->status();
         statuses[name] = std::move(status);
     }
     return statuses;

@@ -5,11 +5,14 @@
 // snapshot, then makes the engine listen where the servers say (new listeners before old
 // ones close) and stop listening for the servers that are gone. An HTTPServer that cannot
 // listen (its port taken) keeps the reason, shown in its status on this member; the member
-// and its other objects keep running.
+// and its other objects keep running. Each Pipeline version built gets its health_checker
+// (the active health checks of its Proxy pools), stopped when the version is replaced or the
+// object deleted, and on stop().
 
 #include "daemon/etcd/prefix_view.hpp"
 #include "daemon/process/logger.hpp"
 #include "daemon/process/worker.hpp"
+#include "daemon/traffic/health_checker.hpp"
 #include "daemon/traffic/traffic_engine.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,7 +44,8 @@ public:
     // The status round (every `seconds`): advances every server's rates, then gives each
     // traffic object's status on this member, by name: {"state": "running"} or {"state":
     // "failed", "error": why}; an HTTPServer's also holds its name and its request statistics
-    // (upstream's block: count, errCount, m1.., p50.., codes, ...).
+    // (upstream's block: count, errCount, m1.., p50.., codes, ...); a Pipeline's with health
+    // checks holds "health": health_checker::status().
     std::map<std::string, nlohmann::json> status_round(double seconds);
 
 private:
@@ -59,6 +63,8 @@ private:
     std::map<std::string, std::pair<std::string, std::shared_ptr<const served_server>>> servers_;
     std::map<std::string, std::pair<std::string, std::shared_ptr<const pipeline_program>>>
         pipelines_;
+    // The health checks of the Pipelines built, by name (guarded by mutex_).
+    std::map<std::string, std::unique_ptr<health_checker>> checkers_;
     std::shared_ptr<const traffic_snapshot> published_;
     worker worker_{"traffic-objects"};
 };

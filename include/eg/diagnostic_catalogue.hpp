@@ -204,8 +204,9 @@ inline constexpr code_info catalogue[] = {
      "braces, a parameter named twice, `*` not at the end, an unknown `{name}`."},
     {"EG605", "field-unsupported", severity::error,
      "A field or filter kind this gateway does not run yet: `http3`, `autoCert`, `tracing`, "
-     "`globalFilter`, `https`, filter kinds other than Proxy and Mock, a Proxy's health checks, "
-     "compression, mirror pool, mTLS, https:// servers (docs/traffic.md lists them)."},
+     "`globalFilter`, `https`, filter kinds other than Proxy and Mock, a Proxy's compression, "
+     "mirror pool, mTLS, memory cache, retry and circuit-breaker policies, https:// servers "
+     "(docs/traffic.md lists them)."},
     {"EG606", "too-many-entries", severity::error,
      "A list of a traffic object beyond its bound (rules, paths, filters, flow steps, servers, "
      "headers); docs/limits.md lists the bounds."},

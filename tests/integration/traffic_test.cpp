@@ -1,9 +1,12 @@
 // The traffic plane on real members: objects applied with egctl make every member listen on the
 // HTTPServer's port and carry requests through the Pipeline to real backends (Poco HTTP servers
 // in the test process), with Mock answers, routing failures, a Proxy failure falling back to a
-// Mock through jumpIf, a backend that stops, updates without restart and deletion.
+// Mock through jumpIf, a backend that stops, updates without restart and deletion, and a pool's
+// health check taking a stopped backend out of the choice and bringing it back.
 
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -192,4 +195,76 @@ TEST_CASE("traffic: a member keeps running when an HTTPServer's port is taken",
     // The port is free again: the server listens at the next round.
     CHECK(eg::test::wait_until([&] { return traffic_request(cluster, taken, "/").body == "open"; },
                                15s));
+}
+
+TEST_CASE("traffic: a Proxy pool's health check takes a stopped server out and brings it back",
+          "[integration][traffic]") {
+    local_cluster cluster(1, 0);
+    cluster.start_all();
+    REQUIRE(eg::test::wait_until([&] { return cluster.members_seen_by(1).size() == 1; }, 60s));
+    eg::test::http_backend a("backend-a");
+    eg::test::http_backend b("backend-b");
+    const int port = eg::test::free_port();
+    cluster.dir.write("objects.yaml",
+                      "kind: HTTPServer\nname: checked-server\nport: " + std::to_string(port) +
+                          "\nrules:\n  - paths:\n    - pathPrefix: /\n      backend: checked\n"
+                          "---\n"
+                          "name: checked\nkind: Pipeline\nfilters:\n"
+                          "  - name: proxy\n    kind: Proxy\n    pools:\n    - servers:\n"
+                          "      - url: " +
+                          a.url() + "\n      - url: " + b.url() +
+                          "\n      loadBalance:\n        policy: roundRobin\n"
+                          "      healthCheck:\n        interval: 100ms\n        timeout: 1s\n"
+                          "        uri: /health\n        fails: 1\n        passes: 1\n");
+    const auto applied = cluster.egctl(1, {"apply", "-f", "objects.yaml"});
+    INFO(applied.out << applied.err);
+    REQUIRE(applied.exit_code == 0);
+    INFO(cluster.outputs());
+    // Both backends are checked and serve.
+    REQUIRE(eg::test::wait_until([&] { return a.last_request().starts_with("GET /health"); }, 10s));
+    REQUIRE(eg::test::wait_until(
+        [&] { return traffic_request(cluster, port, "/x").body.starts_with("backend-b"); }, 10s));
+    CHECK(traffic_request(cluster, port, "/x").status == 200);
+
+    // Stopped: once the check has marked it down, every request goes to the other.
+    b.stop();
+    const auto all_to_a = [&](int count) {
+        for (int i = 0; i < count; ++i) {
+            const auto answer = traffic_request(cluster, port, "/after-stop");
+            if (answer.status != 200 || !answer.body.starts_with("backend-a")) return false;
+        }
+        return true;
+    };
+    REQUIRE(eg::test::wait_until([&] { return all_to_a(10); }, 15s));
+    CHECK(all_to_a(20));
+    CHECK(eg::test::wait_until(
+        [&] {
+            return cluster.outputs().find("of pool proxy#proxy#main is unhealthy") !=
+                   std::string::npos;
+        },
+        10s));
+
+    // The member's status of the Pipeline shows each checked server's health.
+    const auto reported_health = [&](const std::string& url) {
+        const auto answer = eg::test::admin_request(cluster, 1, "GET", "/status/objects/checked");
+        const auto statuses = nlohmann::json::parse(answer.body, nullptr, false);
+        if (answer.status != 200 || !statuses.is_object()) return std::string();
+        for (const auto& [key, reported] : statuses.items()) {
+            // {"revision", "timestamp", "status": the member's runtime status}
+            const nlohmann::json::json_pointer at("/status/health/proxy/proxy#proxy#main");
+            if (!reported.is_object() || !reported.contains(at)) continue;
+            const auto& servers = reported[at];
+            for (const auto& server : servers)
+                if (server.value("url", "") == url) return server["healthy"].dump();
+        }
+        return std::string();
+    };
+    CHECK(eg::test::wait_until([&] { return reported_health(b.url()) == "false"; }, 15s));
+    CHECK(reported_health(a.url()) == "true");
+
+    // Started again: the check brings it back into the choice.
+    b.start();
+    CHECK(eg::test::wait_until(
+        [&] { return traffic_request(cluster, port, "/back").body.starts_with("backend-b"); },
+        15s));
 }

@@ -461,10 +461,16 @@ TEST_CASE("traffic spec: what the traffic plane does not run yet is refused with
     require_one(not_run("name: p\nkind: Pipeline\nfilters:\n  - name: px\n    kind: Proxy\n"
                         "    pools:\n    - servers:\n      - url: https://10.0.0.1:443\n"),
                 "EG605", "filters[0].pools[0].servers[0].url");
+    // A pool's health check runs (plain HTTP probes), its deprecated place too.
+    CHECK(not_run("name: p\nkind: Pipeline\nfilters:\n  - name: px\n    kind: Proxy\n"
+                  "    pools:\n    - servers:\n      - url: http://10.0.0.1\n"
+                  "      healthCheck:\n        interval: 10s\n"
+                  "      loadBalance:\n        healthCheck:\n          fails: 2\n")
+              .empty());
     require_one(not_run("name: p\nkind: Pipeline\nfilters:\n  - name: px\n    kind: Proxy\n"
                         "    pools:\n    - servers:\n      - url: http://10.0.0.1\n"
-                        "      healthCheck:\n        interval: 10s\n"),
-                "EG605", "filters[0].pools[0].healthCheck");
+                        "      memoryCache:\n        expiration: 10s\n"),
+                "EG605", "filters[0].pools[0].memoryCache");
     require_one(not_run("name: p\nkind: Pipeline\nfilters:\n  - name: px\n    kind: Proxy\n"
                         "    compression:\n      minLength: 100\n    pools:\n    - servers:\n"
                         "      - url: http://10.0.0.1\n"),

@@ -2,11 +2,12 @@
 // What the traffic plane does not run yet, refused when an object is applied (EG605,
 // field-unsupported) rather than stored and silently not done: a member would otherwise listen
 // in plain text for an `https` server, send a request meant for TLS upstream in the clear, or
-// skip a health check the operator counts on. Each finding names the field and what to do.
+// skip a policy the operator counts on. Each finding names the field and what to do. (A pool's
+// `healthCheck` runs: its probes are plain HTTP, like the requests to its http:// servers.)
 //  - HTTPServer: `https: true`, `caCertBase64`, `accessLogFormat`;
 //  - Pipeline: `resilience` policies; filters of a kind other than Proxy and Mock;
 //  - Proxy: `mirrorPool`, `compression`, `mtls`, `serviceName`/`serviceRegistry`, and per pool
-//    `healthCheck`, `memoryCache`, `retryPolicy`, `circuitBreakerPolicy`,
+//    `memoryCache`, `retryPolicy`, `circuitBreakerPolicy`,
 //    `loadBalance.stickySession`, `https://` server URLs.
 // (`http3`, `autoCert`, `tracing` and `globalFilter` are refused by check_http_server.)
 
@@ -41,11 +42,10 @@ inline void check_runnable_proxy(checker& c, const json& proxy, const std::strin
         const auto& pool = (*pools)[p];
         if (!pool.is_object()) continue;
         const auto ppath = item_path(field_path(where, "pools"), p);
-        for (const char* key : {"healthCheck", "memoryCache", "retryPolicy", "circuitBreakerPolicy",
-                                "serviceName", "serviceRegistry"})
+        for (const char* key : {"memoryCache", "retryPolicy", "circuitBreakerPolicy", "serviceName",
+                                "serviceRegistry"})
             if (asks_for(checker::find(pool, key)))
-                not_run(c, field_path(ppath, key), key,
-                        "remove it; servers are chosen among all of the pool's servers");
+                not_run(c, field_path(ppath, key), key, "remove it");
         if (const json* balance = checker::find(pool, "loadBalance");
             balance != nullptr && balance->is_object() &&
             asks_for(checker::find(*balance, "stickySession")))
