@@ -174,6 +174,28 @@ api_response admin_routes::member_list() const {
     return {200, rendered_->json, ""};
 }
 
+std::string etcd_members_json(const std::vector<etcd_member_entry>& members,
+                              const std::string& leader) {
+    std::vector<const etcd_member_entry*> sorted;
+    for (const auto& m : members) sorted.push_back(&m);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto* a, const auto* b) { return a->name < b->name; });
+    json list = json::array();
+    for (const auto* m : sorted)
+        list.push_back({{"id", m->id},
+                        {"name", m->name},
+                        {"peerURLs", m->peer_urls},
+                        {"clientURLs", m->client_urls},
+                        {"isLearner", m->is_learner}});
+    return json({{"leader", leader}, {"members", std::move(list)}}).dump();
+}
+
+api_response admin_routes::etcd_member_list() const {
+    if (!backend_.etcd_members) return error_response(503, "etcd is not available on this member");
+    return {200, etcd_members_json(backend_.etcd_members(), backend_.leader_id()),
+            "application/json"};
+}
+
 bool admin_routes::objects_available() const {
     return backend_.object_specs && backend_.create_object && backend_.update_object &&
            backend_.delete_object;
@@ -349,6 +371,8 @@ api_response admin_routes::serve(route_id id, const std::string& name, const std
         case route_id::member_purge:
             if (!backend_.purge(name)) return error_response(404, "not found");
             return {200, "", ""};
+        case route_id::etcd_members:
+            return etcd_member_list();
         case route_id::object_kinds:
             return {200, json(object_kinds()).dump(), "application/json"};
         case route_id::object_list:

@@ -36,6 +36,15 @@ struct api_response {
     std::string config_version;  // not empty: sent as X-Config-Version
 };
 
+// One member of etcd's cluster, as etcd's member list tells it.
+struct etcd_member_entry {
+    std::string id;    // lower-case hex, as member statuses carry it
+    std::string name;  // empty for a member added but not started yet
+    std::vector<std::string> peer_urls;
+    std::vector<std::string> client_urls;
+    bool is_learner = false;
+};
+
 // What the routes need from the running member.
 struct admin_backend {
     // Empty when the member is ready; otherwise what start-up is waiting for.
@@ -52,6 +61,9 @@ struct admin_backend {
     std::function<std::int64_t()> statuses_version;
     // Purges a member: true when it existed. Throws on cluster errors.
     std::function<bool(const std::string&)> purge;
+    // Optional: etcd's membership as this member's etcd client reads it, as GET
+    // /status/etcd-members serves it (etcd_members_json). Throws on cluster errors.
+    std::function<std::vector<etcd_member_entry>()> etcd_members;
     // Objects: name to stored spec (a JSON text), or nullopt while they are not known yet;
     // unset: this member serves no objects.
     std::function<std::optional<std::map<std::string, std::string>>()> object_specs;
@@ -77,6 +89,12 @@ api_response error_response(int status, const std::string& message);
 // "Leader"); another state (Offline: its etcd does not answer) is served as published.
 std::string member_list_json(const std::vector<std::string>& statuses, const std::string& leader);
 
+// etcd's membership as served: {"leader": "<id>", "members": [{"id", "name", "peerURLs",
+// "clientURLs", "isLearner"}]}, ids in lower-case hex as member statuses carry them, members
+// sorted by name; leader "" when unknown.
+std::string etcd_members_json(const std::vector<etcd_member_entry>& members,
+                              const std::string& leader);
+
 class admin_routes {
 public:
     explicit admin_routes(admin_backend backend) : backend_(std::move(backend)) {}
@@ -91,6 +109,7 @@ private:
                        const std::string& body) const;
     api_response health() const;
     api_response member_list() const;
+    api_response etcd_member_list() const;
     bool objects_available() const;
     api_response object_list() const;
     api_response object_get(const std::string& name) const;

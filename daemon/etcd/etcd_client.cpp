@@ -397,6 +397,7 @@ member member_from(const json& m, const char* id_field) {
     out.name = m.value("name", "");
     out.peer_urls = strings_of(m, "peerURLs");
     out.client_urls = strings_of(m, "clientURLs");
+    out.is_learner = m.value("isLearner", false);
     return out;
 }
 

@@ -44,6 +44,7 @@ struct member {
     std::string name;  // empty for a member added but not started yet
     std::vector<std::string> peer_urls;
     std::vector<std::string> client_urls;
+    bool is_learner = false;  // added as a learner, not promoted to a voting member yet
 };
 
 struct endpoint_status {

@@ -76,6 +76,15 @@ admin_backend member_admin_backend(member_components& parts, const startup_state
                 require_ready(*s);
                 return p->member.purge(name) == purge_result::purged;
             },
+        .etcd_members =
+            [p, s] {
+                require_ready(*s);
+                std::vector<etcd_member_entry> entries;
+                for (const auto& m : p->etcd.members())
+                    entries.push_back(
+                        {etcd::hex_id(m.id), m.name, m.peer_urls, m.client_urls, m.is_learner});
+                return entries;
+            },
         .object_specs = [p] { return entries_by_name(p->objects_view, objects_prefix); },
         .object_statuses = [p, s]() -> std::optional<std::map<std::string, std::string>> {
             if (!s->ready()) return std::nullopt;

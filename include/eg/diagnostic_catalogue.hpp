@@ -4,7 +4,8 @@
 //
 // Ranges: EG1xx reading sources (file, environment, flags), EG2xx one member's configuration,
 // EG3xx several members seen together, EG4xx host checks, EG5xx runtime, EG6xx traffic objects
-// (HTTPServer, Pipeline and their filters).
+// (HTTPServer, Pipeline and their filters), EG7xx a running cluster against its description
+// (`eg-config check --live`).
 
 #include <eg/diagnostic.hpp>
 
@@ -226,6 +227,41 @@ inline constexpr code_info catalogue[] = {
      "main pools."},
     {"EG612", "field-unknown", severity::warning,
      "A field that the object's kind does not declare; it is stored but has no effect."},
+
+    // EG7xx: a running cluster against its description (eg-config check --live)
+    {"EG700", "live-unreadable", severity::error,
+     "The running cluster cannot be read through the admin API named by `--server` "
+     "(unreachable, refused, TLS or authentication failure, or an error answer)."},
+    {"EG701", "member-missing", severity::error,
+     "A described member has never joined the running cluster: no member publishes its name."},
+    {"EG702", "member-not-described", severity::warning,
+     "A member of the running cluster that the description does not name."},
+    {"EG703", "member-offline", severity::error,
+     "A described member that is Offline: silent for 3 heartbeat intervals, or a primary whose "
+     "etcd does not answer."},
+    {"EG704", "option-differs", severity::error,
+     "A running member's option differs from its description; both values are named (secrets "
+     "only as redacted or empty)."},
+    {"EG705", "etcd-member-unknown", severity::error,
+     "An etcd member that no member of the running cluster publishes: added but never started, "
+     "or left behind by a primary that was not purged."},
+    {"EG706", "etcd-peer-urls-differ", severity::error,
+     "An etcd member whose peer URLs differ from its primary's described "
+     "`initial-advertise-peer-urls`."},
+    {"EG707", "etcd-learner", severity::warning,
+     "An etcd member that is still a learner: it does not vote and does not count for quorum."},
+    {"EG708", "quorum-margin", severity::note,
+     "The cluster's quorum as it runs: voting members, the leader, and how many may fail."},
+    {"EG709", "quorum-at-risk", severity::warning,
+     "The cluster keeps its quorum, but the next primary to fail would lose it."},
+    {"EG710", "quorum-lost", severity::error,
+     "The cluster has no etcd leader, or fewer running voting members than its quorum: writes "
+     "fail."},
+    {"EG711", "stale-view", severity::warning,
+     "A member reports an older revision of an object than the others, over two status rounds: "
+     "its view of the objects is stale."},
+    {"EG712", "primary-not-in-etcd", severity::error,
+     "A described primary that is not a member of etcd's cluster."},
 };
 
 // Looks a code up by its slug at compile time; an unknown slug does not compile.

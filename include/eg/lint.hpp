@@ -14,6 +14,7 @@
 #include <eg/yaml_json.hpp>
 #include <eg/yaml_reading.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,6 +64,50 @@ inline void check_members(std::vector<topology::member_view>& members, const lin
     result.members += members.size();
 }
 
+// The members a cluster description stands for; nullopt when it cannot be read.
+inline std::optional<std::vector<topology::member_view>> description_members(
+    const YAML::Node& root, const std::string& path, diag::diagnostics& findings) {
+    auto described = description::detail::description_reader(path, findings).read(root);
+    if (!described) return std::nullopt;
+    return description::members_of(*described);
+}
+
+// The member a member configuration file stands for.
+inline topology::member_view file_member(const YAML::Node& root, const std::string& path,
+                                         diag::diagnostics& findings) {
+    auto loaded = config::load_config_file(root, path);
+    findings.append(loaded.diagnostics);
+    auto host = topology::host_of(loaded.config);
+    return {path, diag::file_location{path, 1, 1}, std::move(host), std::move(loaded.config)};
+}
+
+// A cluster as files describe it: a cluster description's members, or member files'.
+struct described_cluster {
+    std::vector<topology::member_view> members;
+    diag::location place;  // the first file: where findings about the whole cluster point
+};
+
+// Reads the members of a cluster description or of member files (object files are skipped);
+// what cannot be read goes to `findings`.
+inline described_cluster read_cluster(const std::vector<source_file>& files,
+                                      diag::diagnostics& findings) {
+    described_cluster cluster;
+    for (const auto& file : files) {
+        auto root = config::load_yaml(file.text, file.path, findings);
+        if (!root || (root->IsMap() && static_cast<const YAML::Node&>(*root)["kind"])) continue;
+        if (std::holds_alternative<std::monostate>(cluster.place))
+            cluster.place = diag::file_location{file.path, 1, 1};
+        if (description::is_description(*root)) {
+            if (auto members = description_members(*root, file.path, findings))
+                for (auto& m : *members) cluster.members.push_back(std::move(m));
+            continue;
+        }
+        cluster.members.push_back(file_member(*root, file.path, findings));
+    }
+    settle_hosts(cluster.members);
+    return cluster;
+}
+
 inline lint_result lint_files(const std::vector<source_file>& files, const lint_options& options) {
     lint_result result;
     std::vector<topology::member_view> member_files;
@@ -85,20 +130,14 @@ inline lint_result lint_files(const std::vector<source_file>& files, const lint_
             continue;
         }
         if (description::is_description(*root)) {
-            auto described =
-                description::detail::description_reader(file.path, result.findings).read(*root);
-            if (!described) continue;
-            auto members = description::members_of(*described);
-            check_members(members, options, result);
-            result.findings.append(topology::check_topology(members));
+            auto members = description_members(*root, file.path, result.findings);
+            if (!members) continue;
+            check_members(*members, options, result);
+            result.findings.append(topology::check_topology(*members));
             ++result.clusters;
             continue;
         }
-        auto loaded = config::load_config_file(*root, file.path);
-        result.findings.append(loaded.diagnostics);
-        const auto host = topology::host_of(loaded.config);
-        member_files.push_back(
-            {file.path, diag::file_location{file.path, 1, 1}, host, std::move(loaded.config)});
+        member_files.push_back(file_member(*root, file.path, result.findings));
     }
     std::vector<nlohmann::json> values;
     for (const auto& o : objects) values.push_back(o.value);

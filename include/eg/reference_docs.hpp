@@ -124,10 +124,11 @@ inline std::string diagnostics_reference() {
         "`EG2xx`: one member's configuration; `EG3xx`: members seen together; `EG4xx`: host "
         "checks (`eg-config lint --host-checks`, and `easegress-server` before it starts); "
         "`EG5xx`: starting a member; `EG6xx`: traffic objects (HTTPServer, Pipeline and their "
-        "filters: `eg-config lint` on object files, the admin API). Each code has a sample under "
+        "filters: `eg-config lint` on object files, the admin API); `EG7xx`: a running cluster "
+        "against its description (`eg-config check --live`). Each code has a sample under "
         "`samples/invalid/<code>-<slug>/` that produces it, except those that need a running "
-        "cluster or a failing etcd (EG501, EG502, EG504): the integration tests produce "
-        "those.\n\n"
+        "cluster or a failing etcd (EG501, EG502, EG504 to EG506, and the EG7xx): the unit and "
+        "integration tests produce those.\n\n"
         "| code | name | severity | meaning |\n|---|---|---|---|\n";
     for (const auto& c : diag::catalogue)
         out += "| " + std::string(c.code) + " | `" + std::string(c.slug) + "` | " +

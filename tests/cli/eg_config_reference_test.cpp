@@ -136,23 +136,23 @@ TEST_CASE("eg-config: --help lists the commands, an unknown or missing command e
     const auto help = run_eg_config({"--help"});
     CHECK(help.exit_code == 0);
     CHECK(help.err.empty());
-    for (const char* command :
-         {"  lint [", "  generate CLUSTER.yaml -o DIR\n", "  print FILE", "  schema [", "  docs ["})
+    for (const char* command : {"  lint [", "  check --live [", "  generate CLUSTER.yaml -o DIR\n",
+                                "  print FILE", "  schema [", "  docs ["})
         CHECK(has_lines(help.out, command));
 
     const auto none = run_eg_config({});
     CHECK(none.exit_code == 2);
     CHECK(none.out.empty());
     CHECK(none.err ==
-          "eg-config: a command is required: lint, generate, print, schema, docs\n"
+          "eg-config: a command is required: lint, check, generate, print, schema and docs\n"
           "Run 'eg-config --help' for usage.\n");
 
     const auto unknown = run_eg_config({"validate"});
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.out.empty());
     CHECK(unknown.err ==
-          "eg-config: unknown command 'validate'; the commands are lint, generate, print, schema "
-          "and docs\nRun 'eg-config --help' for usage.\n");
+          "eg-config: unknown command 'validate'; the commands are lint, check, generate, "
+          "print, schema and docs\nRun 'eg-config --help' for usage.\n");
 }
 
 TEST_CASE("ajv: every valid sample and generated file matches the server schema",

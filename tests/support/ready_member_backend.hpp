@@ -20,6 +20,7 @@ inline server::admin_backend ready_member_backend() {
         return std::vector<std::string>{};
     };
     backend.leader_id = [] { return std::string(); };
+    backend.etcd_members = [] { return std::vector<eg::server::etcd_member_entry>{}; };
     backend.purge = [](const std::string&) { return false; };
     return backend;
 }

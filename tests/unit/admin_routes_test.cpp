@@ -168,11 +168,11 @@ TEST_CASE("admin routes: GET /apis/v2 lists the routes by group", "[admin-routes
     CHECK(names == std::vector<std::string>{"admin", "cluster", "objects"});
     CHECK(routes == std::vector<std::string>{
                         "admin GET /healthz", "admin GET /about", "cluster GET /status/members",
-                        "cluster DELETE /status/members/{name}", "objects GET /object-kinds",
-                        "objects POST /objects", "objects GET /objects",
-                        "objects GET /objects/{name}", "objects PUT /objects/{name}",
-                        "objects DELETE /objects/{name}", "objects GET /status/objects",
-                        "objects GET /status/objects/{name}"});
+                        "cluster DELETE /status/members/{name}", "cluster GET /status/etcd-members",
+                        "objects GET /object-kinds", "objects POST /objects",
+                        "objects GET /objects", "objects GET /objects/{name}",
+                        "objects PUT /objects/{name}", "objects DELETE /objects/{name}",
+                        "objects GET /status/objects", "objects GET /status/objects/{name}"});
 }
 
 TEST_CASE("admin routes: objects are validated before anything is written", "[admin-routes]") {

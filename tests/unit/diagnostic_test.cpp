@@ -56,8 +56,8 @@ TEST_CASE("catalogue: slugs are unique", "[diagnostics]") {
     }
 }
 
-TEST_CASE("catalogue: codes read EG and a number in the 100 to 699 ranges", "[diagnostics]") {
-    const std::regex shape("^EG[1-6][0-9][0-9]$");
+TEST_CASE("catalogue: codes read EG and a number in the 100 to 799 ranges", "[diagnostics]") {
+    const std::regex shape("^EG[1-7][0-9][0-9]$");
     const std::regex slug_shape("^[a-z0-9]+(-[a-z0-9]+)*$");
     for (const auto& c : eg::diag::catalogue) {
         INFO("code: " << c.code << ", slug: " << c.slug);

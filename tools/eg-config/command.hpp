@@ -17,6 +17,7 @@ using arguments = std::vector<std::string>;
 int lint_command(const arguments& args);
 int generate_command(const arguments& args);
 int print_command(const arguments& args);
+int check_command(const arguments& args);
 int schema_command(const arguments& args);
 int docs_command(const arguments& args);
 

@@ -4,6 +4,7 @@
 #include "command.hpp"
 
 #include <cstdio>
+#include <iterator>
 #include <string>
 
 namespace eg::tools {
@@ -33,6 +34,16 @@ constexpr command_entry commands[] = {
      "      machine. Exit 0: no errors; 1: errors (or warnings with --strict); 2: usage error or\n"
      "      unreadable input.\n",
      eg::tools::lint_command},
+    {"check",
+     "check --live [--server HOST:PORT] [--force-tls] [--insecure-skip-verify]\n"
+     "      [--format text|json|sarif|github] [--strict] PATH...",
+     "      Check the running cluster, through one member's admin API (--server, TLS, client\n"
+     "      certificates and basic auth as egctl takes them, ~/.egctlrc honoured), against its\n"
+     "      cluster description or member files: members missing, Offline or not described,\n"
+     "      every option that runs differently, etcd's membership against the primaries,\n"
+     "      learners, the leader and quorum margin, stale views of the objects. Exit codes as\n"
+     "      lint's.\n",
+     eg::tools::check_command},
     {"generate", "generate CLUSTER.yaml -o DIR",
      "      Write DIR/<member>.yaml, .env and .service for every member of a cluster\n"
      "      description. Writes nothing when the description has errors.\n",
@@ -68,6 +79,15 @@ bool asks_for_help(const eg::tools::arguments& args) {
     return false;
 }
 
+// "lint, check, generate, print, schema and docs": the commands, from the table.
+std::string command_names() {
+    std::string text;
+    const auto count = std::size(commands);
+    for (std::size_t i = 0; i < count; ++i)
+        text += (i == 0 ? "" : i + 1 == count ? " and " : ", ") + std::string(commands[i].name);
+    return text;
+}
+
 const command_entry* find_command(const std::string& name) {
     for (const auto& c : commands)
         if (name == c.name) return &c;
@@ -78,7 +98,7 @@ const command_entry* find_command(const std::string& name) {
 
 int main(int argc, char** argv) {
     using namespace eg::tools;
-    if (argc < 2) return usage_error("a command is required: lint, generate, print, schema, docs");
+    if (argc < 2) return usage_error("a command is required: " + command_names());
     const std::string command = argv[1];
     const arguments args(argv + 2, argv + argc);
     if (command == "--help" || command == "-h" || command == "help") {
@@ -87,8 +107,8 @@ int main(int argc, char** argv) {
                 std::fputs(usage_of(*c).c_str(), stdout);
                 return exit_ok;
             }
-            return usage_error("unknown command '" + args.front() +
-                               "'; the commands are lint, generate, print, schema and docs");
+            return usage_error("unknown command '" + args.front() + "'; the commands are " +
+                               command_names());
         }
         std::fputs(usage().c_str(), stdout);
         return exit_ok;
@@ -104,6 +124,5 @@ int main(int argc, char** argv) {
         }
         return c->run(args);
     }
-    return usage_error("unknown command '" + command +
-                       "'; the commands are lint, generate, print, schema and docs");
+    return usage_error("unknown command '" + command + "'; the commands are " + command_names());
 }
