@@ -81,11 +81,12 @@ inline void compare_options(const member_view& m, const json& status, diag::diag
     const auto name = name_of(m);
     for (const auto* spec : config::all_options) {
         const auto pointer = status::option_pointer(*spec);
-        if (pointer.empty()) continue;
+        // Flag-only options (config-file) say how a member was started, not what it is.
+        if (pointer.empty() || !spec->in_file()) continue;
         const json::json_pointer at(pointer);
         // A member of another version may not publish every option: nothing to compare.
         if (!published.contains(at)) continue;
-        const json want = json::parse(described[status::json::json_pointer(pointer)].dump());
+        const json want = json::parse(described[at].dump());
         const json& have = published[at];
         if (want == have) continue;
         const std::string path(spec->in_file() ? spec->yaml_path : spec->flag);
