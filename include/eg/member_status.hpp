@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -89,7 +90,11 @@ inline std::optional<clock::time_point> parse_rfc3339(std::string_view text) {
     }
     if (rest == "Z" || rest == "z") {
         offset_sign = 0;
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
+               std::isdigit(static_cast<unsigned char>(rest[1])) &&
+               std::isdigit(static_cast<unsigned char>(rest[2])) &&
+               std::isdigit(static_cast<unsigned char>(rest[4])) &&
+               std::isdigit(static_cast<unsigned char>(rest[5]))) {
         offset_sign = rest[0] == '+' ? 1 : -1;
         offset_hours = std::stoi(std::string(rest.substr(1, 2)));
         offset_minutes = std::stoi(std::string(rest.substr(4, 2)));

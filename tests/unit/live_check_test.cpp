@@ -306,6 +306,12 @@ TEST_CASE("stale_objects: members behind the newest revision of an object, among
     CHECK(live::stale_objects(json::array(), {"machine-1"}).empty());
 }
 
+TEST_CASE("parse_rfc3339: an offset that is not digits is no time, not an exception", "[live]") {
+    CHECK_FALSE(status::parse_rfc3339("2026-01-01T00:00:00+ab:cd"));
+    CHECK_FALSE(status::parse_rfc3339("2026-01-01T00:00:00-1x:00"));
+    CHECK(status::parse_rfc3339("2026-01-01T00:00:00+01:30"));
+}
+
 TEST_CASE("alive_members: the members that are not Offline", "[live]") {
     running_cluster cluster;
     cluster.silence("machine-2", std::chrono::seconds(60));
